@@ -1,0 +1,1 @@
+"""xlsync: keep a council master register and partner returns in step."""
