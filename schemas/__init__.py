@@ -1,0 +1,1 @@
+"""The built-in workbook kinds, shipped as schema files."""

@@ -1,0 +1,303 @@
+"""Workbook kinds: load a schema file into fields, aliases, key, ownership and vocabularies."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sync.errors import SchemaError
+
+FIELD_TYPES = ("text", "ref", "date", "number", "integer")
+OWNERS = ("partner", "coordinator")
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def normalise_header(text: object) -> str:
+    """Header text reduced for matching: "Progress / Comments:" == "progress/comments"."""
+    s = str(text or "").strip().lower().replace("&", " and ")
+    s = re.sub(r"[\s\u00a0]+", " ", s)
+    s = re.sub(r"[^a-z0-9/ ]", "", s)
+    s = re.sub(r"\s*/\s*", "/", s)
+    return s.strip()
+
+
+def normalise_term(text: object) -> str:
+    """A vocabulary term reduced for matching: case, spaces and hyphens ignored."""
+    return re.sub(r"[\s\-_.]+", " ", str(text or "").strip().lower()).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a kind: its type, the headers officers give it, who may edit it."""
+
+    name: str
+    title: str
+    type: str = "text"
+    required: bool = False
+    owner: str = "partner"
+    aliases: tuple[str, ...] = ()
+    vocabulary: Mapping[str, tuple[str, ...]] = dc_field(default_factory=dict)
+    history: bool = False
+    pattern: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.title, self.type, self.owner, self.aliases))
+
+    @property
+    def partner_edits(self) -> bool:
+        return self.owner == "partner"
+
+    def canonical(self, value: object) -> str | None:
+        """The vocabulary's canonical term for `value`, or None when it is not in it."""
+        return self._lookup().get(normalise_term(value))
+
+    def _lookup(self) -> dict[str, str]:
+        return _vocab_lookup(self)
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return tuple(self.vocabulary)
+
+
+@cache
+def _vocab_lookup(f: Field) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for canon, synonyms in f.vocabulary.items():
+        for term in (canon, *synonyms):
+            table.setdefault(normalise_term(term), canon)
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A cross-field rule named in the schema file, with its parameters."""
+
+    rule: str
+    field: str | None = None
+    when: Mapping[str, tuple[str, ...]] = dc_field(default_factory=dict)
+    unless: Mapping[str, tuple[str, ...]] = dc_field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A workbook kind: everything xlsync knows about one sort of council spreadsheet."""
+
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    rules: tuple[Rule, ...] = ()
+    description: str = ""
+    sheet_hints: tuple[str, ...] = ()
+    source: str = ""
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.source))
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    @property
+    def record_field(self) -> str:
+        """The field whose presence makes a row a record (the key field other than partner)."""
+        for name in self.key:
+            if name != "partner":
+                return name
+        return self.required[0]
+
+    def alias_table(self) -> dict[str, str]:
+        """Normalised header text -> field name; a field's own name and title count too."""
+        return _alias_table(self)
+
+
+@cache
+def _alias_table(kind: Kind) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for f in kind.fields:
+        for alias in (f.title, f.name.replace("_", " "), *f.aliases):
+            table.setdefault(normalise_header(alias), f.name)
+    return table
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str | int | float):
+        return (str(value),)
+    return tuple(str(v) for v in value)
+
+
+def kind_from_dict(data: Mapping[str, Any], source: str = "") -> Kind:
+    """Build a Kind from a parsed schema file, with one-line errors for every mistake."""
+    where = source or "schema"
+
+    def fail(msg: str) -> SchemaError:
+        return SchemaError(msg, source or None)
+
+    if not isinstance(data, Mapping):
+        raise fail("a schema file must be a mapping with name, key and fields")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise fail("the schema has no name")
+    raw_fields = data.get("fields")
+    if not isinstance(raw_fields, Mapping) or not raw_fields:
+        raise fail(f"schema {name!r} has no fields")
+    fields: list[Field] = []
+    for fname, spec in raw_fields.items():
+        spec = spec or {}
+        if not _FIELD_NAME.match(str(fname)):
+            raise fail(f"field name {fname!r} must be lower_case letters, digits and _")
+        if not isinstance(spec, Mapping):
+            raise fail(f"field {fname!r} must be a mapping")
+        ftype = str(spec.get("type", "text"))
+        if ftype not in FIELD_TYPES:
+            raise fail(f"field {fname!r} has type {ftype!r}; use one of {', '.join(FIELD_TYPES)}")
+        owner = str(spec.get("owner", "partner"))
+        if owner not in OWNERS:
+            raise fail(f"field {fname!r} has owner {owner!r}; use partner or coordinator")
+        vocab_raw = spec.get("vocabulary") or {}
+        if isinstance(vocab_raw, list):
+            vocab_raw = {str(v): [] for v in vocab_raw}
+        if not isinstance(vocab_raw, Mapping):
+            raise fail(f"field {fname!r}: vocabulary must be a list or a mapping")
+        vocab = {str(k): _as_tuple(v) for k, v in vocab_raw.items()}
+        pattern = spec.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                raise fail(f"field {fname!r}: pattern is not a regular expression ({exc})") from None
+        fields.append(
+            Field(
+                name=str(fname),
+                title=str(spec.get("title") or str(fname).replace("_", " ").title()),
+                type=ftype,
+                required=bool(spec.get("required", False)),
+                owner=owner,
+                aliases=_as_tuple(spec.get("aliases")),
+                vocabulary=vocab,
+                history=bool(spec.get("history", False)),
+                pattern=None if pattern is None else str(pattern),
+                min=None if spec.get("min") is None else float(spec["min"]),
+                max=None if spec.get("max") is None else float(spec["max"]),
+            )
+        )
+    names = {f.name for f in fields}
+    key = _as_tuple(data.get("key")) or (fields[0].name,)
+    for k in key:
+        if k not in names:
+            raise fail(f"key field {k!r} is not one of the schema's fields")
+    if not any(f.required for f in fields):
+        raise fail(f"schema {name!r} needs at least one required field")
+    rules: list[Rule] = []
+    for item in data.get("rules") or []:
+        if not isinstance(item, Mapping) or "rule" not in item:
+            raise fail(f"each rule in {where} needs a 'rule' name")
+        rule = Rule(
+            rule=str(item["rule"]),
+            field=None if item.get("field") is None else str(item["field"]),
+            when={str(k): _as_tuple(v) for k, v in (item.get("when") or {}).items()},
+            unless={str(k): _as_tuple(v) for k, v in (item.get("unless") or {}).items()},
+        )
+        for fname in [rule.field, *rule.when, *rule.unless]:
+            if fname is not None and fname not in names:
+                raise fail(f"rule {rule.rule!r} names field {fname!r}, which the schema lacks")
+        rules.append(rule)
+    from sync.rules import RULES  # the catalogue of rule names lives beside their code
+
+    for rule in rules:
+        if rule.rule not in RULES:
+            raise fail(f"unknown rule {rule.rule!r}; known rules: {', '.join(sorted(RULES))}")
+    return Kind(
+        name=name,
+        title=str(data.get("title") or name),
+        fields=tuple(fields),
+        key=key,
+        rules=tuple(rules),
+        description=" ".join(str(data.get("description") or "").split()),
+        sheet_hints=_as_tuple(data.get("sheet_hints")),
+        source=source,
+    )
+
+
+def load_kind_file(path: str | Path) -> Kind:
+    """Load a council's own schema file (YAML or TOML)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SchemaError(f"cannot read schema file ({exc.strerror})", path) from None
+    try:
+        if path.suffix.lower() == ".toml":
+            data = tomllib.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise SchemaError(f"schema file is not valid YAML/TOML ({first})", path) from None
+    return kind_from_dict(data, source=str(path))
+
+
+@cache
+def builtin_kinds() -> dict[str, Kind]:
+    """The kinds shipped in schemas/, by name."""
+    kinds: dict[str, Kind] = {}
+    for entry in sorted(_schema_dir().iterdir(), key=lambda p: p.name):
+        if entry.name.endswith((".yaml", ".yml", ".toml")):
+            data = (
+                tomllib.loads(entry.read_text(encoding="utf-8"))
+                if entry.name.endswith(".toml")
+                else yaml.safe_load(entry.read_text(encoding="utf-8"))
+            )
+            kind = kind_from_dict(data, source=f"schemas/{entry.name}")
+            kinds[kind.name] = kind
+    return kinds
+
+
+def _schema_dir() -> Any:
+    try:
+        return resources.files("sync.schemas")
+    except ModuleNotFoundError:
+        # running from a source tree without installing: schemas/ sits beside sync/
+        return Path(__file__).resolve().parent.parent / "schemas"
+
+
+def get_kind(name_or_path: str | Path) -> Kind:
+    """A built-in kind by name, or a council's schema file by path."""
+    text = str(name_or_path)
+    kinds = builtin_kinds()
+    if text in kinds:
+        return kinds[text]
+    path = Path(text)
+    if path.suffix.lower() in (".yaml", ".yml", ".toml") or path.exists():
+        return load_kind_file(path)
+    raise SchemaError(f"no workbook kind called {text!r}; known kinds: {', '.join(kinds)}")
+
+
+def candidate_kinds(schema: str | Path | None) -> Iterable[Kind]:
+    """The kinds to try when reading: the one asked for, or every built-in kind."""
+    if schema is not None:
+        return [get_kind(schema)]
+    return list(builtin_kinds().values())

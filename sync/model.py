@@ -1,0 +1,88 @@
+"""Register: the records read from one table, and the cell each value came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sync.cells import CellRef, column_letter
+
+if TYPE_CHECKING:
+    from sync.kinds import Kind
+
+
+@dataclass(slots=True)
+class Register:
+    """One table of one sheet, read: a DataFrame of records plus the provenance of each value.
+
+    Every record comes from one sheet row (`rows[i]`) and every field from one column
+    (`columns[field]`), so the cell behind any value is known without storing one per cell.
+    Continuation rows joined into a record are kept in `continuations` for reporting.
+    """
+
+    kind: Kind
+    path: Path
+    sheet: str
+    header_row: int
+    columns: dict[str, int]
+    headers: dict[str, str]
+    ignored: dict[int, str]
+    frame: pd.DataFrame
+    rows: list[int]
+    last_row: int
+    text: dict[tuple[int, str], str] = field(default_factory=dict)
+    sections: list[str] = field(default_factory=list)
+    continuations: dict[int, list[int]] = field(default_factory=dict)
+    format: str = "xlsx"
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def cell(self, index: int, field_name: str) -> CellRef:
+        """The cell the value of `field_name` in record `index` came from."""
+        return CellRef(self.sheet, self.rows[index], self.columns[field_name])
+
+    def column(self, field_name: str) -> str | None:
+        col = self.columns.get(field_name)
+        return None if col is None else column_letter(col)
+
+    def value(self, index: int, field_name: str) -> Any:
+        if field_name not in self.frame.columns:
+            return None
+        return clean(self.frame.iat[index, self.frame.columns.get_loc(field_name)])
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Each record as a plain dict of field -> value (None for blanks)."""
+        names = list(self.frame.columns)
+        for values in self.frame.itertuples(index=False, name=None):
+            yield {n: clean(v) for n, v in zip(names, values, strict=True)}
+
+    def original(self, index: int, field_name: str) -> Any:
+        """The value as the officer typed it: the text behind a parsed date, else the value."""
+        return self.text.get((index, field_name), self.value(index, field_name))
+
+
+def clean(value: Any) -> Any:
+    """pandas' missing markers and numpy scalars as plain Python values."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str | date | datetime):
+        return value.item()
+    return value
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN and text that is only whitespace."""
+    value = clean(value)
+    return value is None or (isinstance(value, str) and not value.strip())

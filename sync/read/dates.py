@@ -1,0 +1,83 @@
+"""Dates as officers type them: real Excel dates, or text such as "30th October 2006"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from dateutil import parser as dateparser
+
+_ORDINAL = re.compile(r"\b(\d{1,2})\s*(st|nd|rd|th)\b", re.IGNORECASE)
+_HAS_DAY_AND_YEAR = re.compile(r"\d")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def to_date(value: Any) -> date | None:
+    """A date from an Excel date, a serial number in a date column, or UK day-first text.
+
+    Returns None when the value is not a date. Times of day are dropped: trackers record
+    the day of an update, and a midnight datetime would otherwise compare unequal.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        # a date typed into a General-formatted cell reads as its serial number
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        return None
+    if isinstance(value, str):
+        return parse_text_date(value)
+    return None
+
+
+def parse_text_date(text: str) -> date | None:
+    """ "30th October 2006", "1 March 2006", "06/03/2007" (day first, as in the UK)."""
+    s = text.strip()
+    if not s or len(s) > 40 or not _HAS_DAY_AND_YEAR.search(s):
+        return None
+    s = _ORDINAL.sub(r"\1", s)
+    s = re.sub(r"\s+", " ", s.replace(",", " "))
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return None  # a bare number is not a typed date
+    try:
+        parsed = dateparser.parse(s, dayfirst=True, default=datetime(1900, 1, 1))
+    except (ValueError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.year == 1900 and "1900" not in s:
+        return None  # no year given
+    return parsed.date()
+
+
+_NOTE_DATE = re.compile(
+    r"(\d{1,2}(?:st|nd|rd|th)?\s?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\s+\d{4})"
+)
+
+
+def split_dated_notes(text: str) -> list[tuple[date | None, str]]:
+    """A progress cell split into its dated entries, oldest first as officers write them.
+
+    Officers add to one cell over the years: "7 September 2005 ... 1 March 2006 ...".
+    Text before the first date is kept as an undated entry.
+    """
+    if not text or not text.strip():
+        return []
+    parts = _NOTE_DATE.split(text)
+    entries: list[tuple[date | None, str]] = []
+    head = parts[0].strip()
+    if head:
+        entries.append((None, head))
+    for i in range(1, len(parts), 2):
+        when = parse_text_date(parts[i])
+        body = parts[i + 1].strip() if i + 1 < len(parts) else ""
+        entries.append((when, body))
+    return entries

@@ -1,0 +1,41 @@
+"""Plain dicts of xlsync's results, exactly what `--format json` prints."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sync.cells import column_letter
+from sync.model import Register, clean
+
+
+def jsonable(value: Any) -> Any:
+    """A value as a JSON scalar: dates as ISO strings, numpy and pandas values as plain ones."""
+    value = clean(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
+
+
+def register_to_dict(register: Register) -> dict[str, Any]:
+    """What the reader understood of a workbook: sheet, header row, columns, records."""
+    records = []
+    for index, record in enumerate(register.records()):
+        item = {name: jsonable(value) for name, value in record.items()}
+        item["_row"] = register.rows[index]
+        records.append(item)
+    return {
+        "path": str(register.path),
+        "schema": register.kind.name,
+        "format": register.format,
+        "sheet": register.sheet,
+        "header_row": register.header_row,
+        "columns": {name: column_letter(col) for name, col in register.columns.items()},
+        "headers": dict(register.headers),
+        "ignored": list(register.ignored.values()),
+        "sections": list(register.sections),
+        "record_count": len(register),
+        "records": records,
+    }

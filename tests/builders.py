@@ -1,0 +1,92 @@
+"""Declare a council sheet in a few lines and get a real workbook built with openpyxl."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+FIXED_TIME = datetime(2007, 3, 1, 9, 0, 0)
+
+
+@dataclass
+class Sheet:
+    """A sheet: title rows, a header, rows (None = empty cell), sections by row text.
+
+    A row given as a plain string is a section heading, merged across the table.
+    """
+
+    name: str = "Register"
+    header: Sequence[str] = ()
+    rows: Sequence[Any] = ()
+    titles: Sequence[str] = ()
+    blank_after_titles: int = 1
+    start_col: int = 1
+    hidden: bool = False
+    merge_sections: bool = True
+    trailing_formatted_rows: int = 0
+    dropdowns: dict[str, Sequence[str]] = field(default_factory=dict)
+
+    @property
+    def header_row(self) -> int:
+        return len(self.titles) + (self.blank_after_titles if self.titles else 0) + 1
+
+    def row_of(self, index: int) -> int:
+        """The sheet row of `rows[index]`."""
+        return self.header_row + 1 + index
+
+
+def build(path: Path, *sheets: Sheet) -> Path:
+    """Write `sheets` to `path` as an officer's workbook: bold header, wrapped text, dates."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for spec in sheets:
+        ws = wb.create_sheet(spec.name)
+        if spec.hidden:
+            ws.sheet_state = "hidden"
+        c0 = spec.start_col
+        for i, title in enumerate(spec.titles, start=1):
+            ws.cell(i, c0, title).font = Font(bold=True, size=14 if i == 1 else 11)
+        width = max(len(spec.header), 1)
+        for j, head in enumerate(spec.header):
+            cell = ws.cell(spec.header_row, c0 + j, head)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="D9E1F2")
+            cell.alignment = Alignment(wrap_text=True)
+        for i, row in enumerate(spec.rows):
+            r = spec.row_of(i)
+            if isinstance(row, str):
+                ws.cell(r, c0, row).font = Font(bold=True)
+                if spec.merge_sections and width > 1:
+                    ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c0 + width - 1)
+                continue
+            for j, value in enumerate(row):
+                if value is None:
+                    continue
+                cell = ws.cell(r, c0 + j, value)
+                if isinstance(value, date | datetime):
+                    cell.number_format = "dd/mm/yyyy"
+                elif isinstance(value, str) and "\n" in value:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        end = spec.row_of(len(spec.rows))
+        for k in range(spec.trailing_formatted_rows):
+            for j in range(width):
+                ws.cell(end + k, c0 + j).fill = PatternFill("solid", fgColor="FFF2CC")
+        for head, values in spec.dropdowns.items():
+            j = list(spec.header).index(head)
+            dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"')
+            ws.add_data_validation(dv)
+            col = ws.cell(1, c0 + j).column_letter
+            dv.add(f"{col}{spec.header_row + 1}:{col}{spec.header_row + 200}")
+        ws.freeze_panes = ws.cell(spec.header_row + 1, c0)
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

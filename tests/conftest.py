@@ -1,0 +1,26 @@
+"""Shared fixtures: paths to the sample workbooks and the shared corpus."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKBOOKS = ROOT / "workbooks"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture
+def workbooks() -> Path:
+    return WORKBOOKS
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not beside the project ({CORPUS})")
+    return CORPUS
