@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from sync.cells import CellRef
 from sync.errors import ExitCode, XlsyncError
+from sync.findings import Finding, Report
 from sync.kinds import Kind, get_kind
 from sync.model import Register
 from sync.read.table import read_register
+from sync.report.data import kind_to_dict, kinds_summary
+from sync.validate import validate_register, validate_workbooks
 
-__all__ = ["CellRef", "ExitCode", "Kind", "Register", "XlsyncError", "get_kind", "read_register"]
+__all__ = [
+    "CellRef",
+    "ExitCode",
+    "Finding",
+    "Kind",
+    "Register",
+    "Report",
+    "XlsyncError",
+    "get_kind",
+    "kind_to_dict",
+    "kinds_summary",
+    "read_register",
+    "validate_register",
+    "validate_workbooks",
+]

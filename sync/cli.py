@@ -96,6 +96,150 @@ def inspect(file: Path, schema: str | None, sheet: str | None, password: str | N
         click.echo(render_register(data))
 
 
+def today_option(f: F) -> F:
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+        help="Judge dates (overdue, in the future) as on this day: YYYY-MM-DD.",
+    )(f)
+
+
+class Bar:
+    """A progress callback for the library, drawn on stderr only when it is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@schema_option
+@format_option
+@click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write a marked-up copy of each workbook with findings into this folder.")
+@today_option
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@password_option
+def validate(
+    paths: tuple[Path, ...],
+    schema: str | None,
+    fmt: str,
+    annotate_dir: Path | None,
+    today: Any,
+    strict: bool,
+    password: str | None,
+) -> None:
+    """Check workbooks against their kind; every finding names its sheet and cell.
+
+    Exit 0 when clean (warnings allowed unless --strict), 1 on any error, 2 when a file
+    cannot be read.
+
+    Example:
+
+        xlsync validate workbooks/returns --today 2007-03-20 --annotate marked-up
+    """
+    from sync.report.text import render_validation
+
+    report = sync.validate_workbooks(
+        paths,
+        schema=schema,
+        today=today.date() if today else None,
+        password=password,
+        annotate_dir=annotate_dir,
+        progress=Bar("Validating"),
+    )
+    data = report.to_dict()
+    if fmt == "json":
+        emit_json(data)
+    else:
+        click.echo(render_validation(data))
+    for bad in report.unreadable:
+        click.echo(f"xlsync: {bad.error}", err=True)
+    sys.exit(report.exit_code(strict=strict))
+
+
+@cli.group()
+def schema() -> None:
+    """Workbook kinds: list them, show one, or draft one from a workbook.
+
+    Example:
+
+        xlsync schema show recommendations
+    """
+
+
+@schema.command("list")
+@format_option
+def schema_list(fmt: str) -> None:
+    """List the workbook kinds xlsync knows.
+
+    Example:
+
+        xlsync schema list
+    """
+    from sync.report.text import table
+
+    kinds = sync.kinds_summary()
+    if fmt == "json":
+        emit_json(kinds)
+    else:
+        click.echo(table([[k["name"], k["title"], ", ".join(k["key"]), len(k["fields"])] for k in kinds],
+                         ["kind", "title", "key", "fields"]))
+
+
+@schema.command("show")
+@click.argument("name")
+@format_option
+def schema_show(name: str, fmt: str) -> None:
+    """Show a kind's fields: header aliases, type, owner, allowed values.
+
+    Example:
+
+        xlsync schema show risks
+    """
+    from sync.report.text import render_kind
+
+    data = sync.kind_to_dict(sync.get_kind(name))
+    if fmt == "json":
+        emit_json(data)
+    else:
+        click.echo(render_kind(data))
+
+
+@schema.command("infer")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the draft here (YAML) instead of printing it.")
+@click.option("--sheet", metavar="NAME", help="Draft from this sheet.")
+@password_option
+def schema_infer(file: Path, out: Path | None, sheet: str | None, password: str | None) -> None:
+    """Draft a schema file from a workbook, to edit and use with --schema.
+
+    Example:
+
+        xlsync schema infer our_tracker.xlsx --out our_tracker.yaml
+    """
+    from sync.infer import infer_schema, schema_yaml
+
+    text = schema_yaml(infer_schema(file, sheet=sheet, password=password))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Drafted {out}; use it with --schema {out}", err=True)
+
+
 def main() -> None:
     """Console entry point."""
     try:

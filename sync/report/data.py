@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sync.cells import column_letter
+from sync.kinds import Kind
 from sync.model import Register, clean
 
 
@@ -39,3 +40,39 @@ def register_to_dict(register: Register) -> dict[str, Any]:
         "record_count": len(register),
         "records": records,
     }
+
+
+def kind_to_dict(kind: Kind) -> dict[str, Any]:
+    """A workbook kind as `xlsync schema show --format json` prints it."""
+    from sync.rules import rule_sentence
+
+    return {
+        "name": kind.name,
+        "title": kind.title,
+        "description": kind.description,
+        "source": kind.source,
+        "key": list(kind.key),
+        "fields": {
+            f.name: {
+                "title": f.title,
+                "type": f.type,
+                "required": f.required,
+                "owner": f.owner,
+                "aliases": list(f.aliases),
+                "allowed": list(f.vocabulary),
+                "synonyms": {k: list(v) for k, v in f.vocabulary.items()},
+            }
+            for f in kind.fields
+        },
+        "rules": [{"rule": r.rule, "sentence": rule_sentence(r.rule)} for r in kind.rules],
+    }
+
+
+def kinds_summary() -> list[dict[str, Any]]:
+    """Every built-in kind, briefly."""
+    from sync.kinds import builtin_kinds
+
+    return [
+        {"name": k.name, "title": k.title, "key": list(k.key), "fields": list(k.names)}
+        for k in builtin_kinds().values()
+    ]

@@ -48,3 +48,71 @@ def render_register(data: dict[str, Any]) -> str:
             ]),
         ]
     return "\n".join(lines)
+
+
+def render_validation(data: dict[str, Any]) -> str:
+    """One summary row per file, then every finding with its sheet!cell."""
+    summary = [
+        [
+            f["path"],
+            f.get("schema") or "-",
+            f.get("sheet") or "-",
+            f.get("records", 0),
+            f.get("errors", 0),
+            f.get("warnings", 0),
+            f.get("error") or ("ok" if not f.get("errors") else "errors"),
+        ]
+        for f in data["files"]
+    ]
+    lines = [table(summary, ["file", "kind", "sheet", "records", "errors", "warnings", "result"])]
+    findings = [
+        [
+            _name(f["path"]),
+            f"{x['sheet']}!{x['cell']}",
+            x["severity"],
+            x["column"],
+            x["value"],
+            x["message"],
+        ]
+        for f in data["files"]
+        for x in f["findings"]
+    ]
+    if findings:
+        rows = [[*r[:5], r[5]] for r in findings]
+        lines += [
+            "",
+            tabulate(
+                [[shorten(v, 30) for v in r[:5]] + [r[5]] for r in rows],
+                headers=["file", "cell", "severity", "column", "value", "message"],
+                tablefmt="simple",
+            ),
+        ]
+    return "\n".join(lines)
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def render_kind(data: dict[str, Any]) -> str:
+    """A kind's fields, for `xlsync schema show`."""
+    rows = [
+        [
+            name,
+            f["type"] + (" (required)" if f["required"] else ""),
+            f["owner"],
+            ", ".join(f["aliases"][:6]) + (" …" if len(f["aliases"]) > 6 else ""),
+            ", ".join(f["allowed"]),
+        ]
+        for name, f in data["fields"].items()
+    ]
+    lines = [
+        f"{data['name']}: {data['title']}",
+        data["description"],
+        f"key: {', '.join(data['key'])}",
+        "",
+        tabulate(rows, headers=["field", "type", "edited by", "headers", "allowed values"]),
+    ]
+    if data["rules"]:
+        lines += ["", "rules:"] + [f"  {r['rule']}: {r['sentence']}" for r in data["rules"]]
+    return "\n".join(lines)
