@@ -90,3 +90,19 @@ def build(path: Path, *sheets: Sheet) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def replace_text(path: Path, old: str, new: str) -> Path:
+    """Swap text inside the saved package, for values openpyxl would refuse or trim
+    (a cell longer than Excel allows, say), as other tools can write them."""
+    import zipfile
+
+    data = path.read_bytes()
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            part = zin.read(info.filename)
+            zout.writestr(info, part.replace(old.encode(), new.encode()))
+    del data
+    tmp.replace(path)
+    return path
