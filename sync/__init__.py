@@ -6,6 +6,7 @@ from sync.cells import CellRef
 from sync.errors import ExitCode, XlsyncError
 from sync.findings import Finding, Report
 from sync.kinds import Kind, get_kind
+from sync.merge.run import merge_files
 from sync.model import Register
 from sync.read.table import read_register
 from sync.report.data import kind_to_dict, kinds_summary
@@ -22,6 +23,7 @@ __all__ = [
     "get_kind",
     "kind_to_dict",
     "kinds_summary",
+    "merge_files",
     "read_register",
     "validate_register",
     "validate_workbooks",

@@ -240,6 +240,73 @@ def schema_infer(file: Path, out: Path | None, sheet: str | None, password: str 
         click.echo(f"Drafted {out}; use it with --schema {out}", err=True)
 
 
+@cli.command()
+@click.argument("master", type=click.Path(path_type=Path))
+@click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the plan; write nothing.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the merged master here instead of over MASTER.")
+@format_option
+@click.option("--prefer", type=click.Choice(["master", "return"]), default="master", show_default=True,
+              help="Which side wins a conflict (both changed a field differently).")
+@click.option("--accept-valid-rows", is_flag=True,
+              help="Merge the valid rows of a return that has errors, and report the rest.")
+@click.option("--force", is_flag=True, help="Write even though the master is open in Excel.")
+@click.option("--partner", metavar="NAME", help="Whose return this is, when its name does not say.")
+@schema_option
+@today_option
+def merge(
+    master: Path,
+    returns: tuple[Path, ...],
+    dry_run: bool,
+    out: Path | None,
+    fmt: str,
+    prefer: str,
+    accept_valid_rows: bool,
+    force: bool,
+    partner: str | None,
+    schema: str | None,
+    today: Any,
+) -> None:
+    """Merge partner returns into the master register; nothing lost, everything logged.
+
+    Exit 0 when every return merged (or had nothing new), 1 when a return was rejected or
+    a conflict is left, 2 when a file cannot be read.
+
+    Example:
+
+        xlsync merge workbooks/master.xlsx workbooks/returns --dry-run
+    """
+    from sync.report.data import merge_to_dict
+    from sync.report.text import render_merge
+
+    result = sync.merge_files(
+        master,
+        returns,
+        out=out,
+        dry_run=dry_run,
+        prefer=prefer,
+        accept_valid_rows=accept_valid_rows,
+        force=force,
+        partner=partner,
+        schema=schema,
+        today=today.date() if today else None,
+        progress=Bar("Reading returns"),
+    )
+    data = merge_to_dict(result.plan, result.written, result.backup, dry_run)
+    if fmt == "json":
+        emit_json(data)
+    else:
+        click.echo(render_merge(data))
+    for line in result.unreadable:
+        click.echo(f"xlsync: {line}", err=True)
+    if result.unreadable:
+        sys.exit(int(ExitCode.BAD_INPUT))
+    problems = result.plan.conflicts and prefer == "master"
+    rejected = any(r.status == "rejected" for r in result.plan.returns)
+    sys.exit(int(ExitCode.FINDINGS) if problems or rejected else int(ExitCode.OK))
+
+
 def main() -> None:
     """Console entry point."""
     try:

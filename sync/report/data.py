@@ -76,3 +76,65 @@ def kinds_summary() -> list[dict[str, Any]]:
         {"name": k.name, "title": k.title, "key": list(k.key), "fields": list(k.names)}
         for k in builtin_kinds().values()
     ]
+
+
+def merge_to_dict(plan: Any, written: Any = None, backup: Any = None, dry_run: bool = False) -> dict[str, Any]:
+    """A merge plan (and what was written) as `xlsync merge --format json` prints it."""
+    return {
+        "master": plan.master,
+        "dry_run": dry_run,
+        "written": None if written is None else str(written),
+        "backup": None if backup is None else str(backup),
+        "returns": [
+            {
+                "path": r.path,
+                "partner": r.partner,
+                "status": r.status,
+                "updated": r.updated,
+                "added": r.added,
+                "conflicts": r.conflicts,
+                "rejected_edits": r.rejected_edits,
+                "reason": r.reason,
+                "findings": [f.to_dict() for f in r.findings],
+            }
+            for r in plan.returns
+        ],
+        "changes": [
+            {
+                "partner": c.partner,
+                "ref": c.ref,
+                "field": c.field,
+                "old": jsonable(c.old),
+                "new": jsonable(c.new),
+                "source": c.source,
+                "cell": str(c.cell),
+            }
+            for c in plan.changes
+        ],
+        "added": [{"partner": a.partner, "ref": a.ref, "source": a.source} for a in plan.added],
+        "missing": [{"partner": m.partner, "ref": m.ref} for m in plan.missing],
+        "conflicts": [
+            {
+                "partner": c.partner,
+                "ref": c.ref,
+                "field": c.field,
+                "base": jsonable(c.base),
+                "master": jsonable(c.master),
+                "return": jsonable(c.theirs),
+                "source": c.source,
+                "kept": c.kept,
+            }
+            for c in plan.conflicts
+        ],
+        "rejected_edits": [
+            {
+                "partner": r.partner,
+                "ref": r.ref,
+                "field": r.field,
+                "master": jsonable(r.master),
+                "return": jsonable(r.theirs),
+                "source": r.source,
+            }
+            for r in plan.rejected_edits
+        ],
+    }

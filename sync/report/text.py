@@ -116,3 +116,40 @@ def render_kind(data: dict[str, Any]) -> str:
     if data["rules"]:
         lines += ["", "rules:"] + [f"  {r['rule']}: {r['sentence']}" for r in data["rules"]]
     return "\n".join(lines)
+
+
+def render_merge(data: dict[str, Any]) -> str:
+    """What a merge did (or would do): per return, then each change, addition and problem."""
+    lines = [
+        table(
+            [
+                [_name(r["path"]), r["partner"], r["status"], r["updated"], r["added"], r["conflicts"], r["rejected_edits"], r["reason"]]
+                for r in data["returns"]
+            ],
+            ["return", "partner", "status", "updated", "added", "conflicts", "rejected edits", "note"],
+        )
+    ]
+    sections = [
+        ("Changes" + (" (dry run: nothing written)" if data["dry_run"] else ""), data["changes"],
+         ["partner", "ref", "field", "old", "new", "source"]),
+        ("New rows (added at the end of the register)", data["added"], ["partner", "ref", "source"]),
+        ("Conflicts (both sides changed it)", data["conflicts"], ["partner", "ref", "field", "base", "master", "return", "kept"]),
+        ("Rejected edits (coordinator-owned fields)", data["rejected_edits"], ["partner", "ref", "field", "master", "return", "source"]),
+        ("Missing from the return (kept in the master)", data["missing"], ["partner", "ref"]),
+    ]
+    for title, items, keys in sections:
+        if items:
+            lines += ["", f"{title}:", table([[i.get(k) for k in keys] for i in items], keys)]
+    findings = [
+        [_name(r["path"]), f"{f['sheet']}!{f['cell']}", f["severity"], f["message"]]
+        for r in data["returns"]
+        if r["status"] in ("rejected", "partial")
+        for f in r["findings"]
+    ]
+    if findings:
+        lines += ["", "Findings in rejected returns:", tabulate(findings, headers=["file", "cell", "severity", "message"])]
+    if data.get("written"):
+        lines += ["", f"Wrote {data['written']}" + (f" (previous copy kept as {data['backup']})" if data.get("backup") else "")]
+    elif not data["dry_run"]:
+        lines += ["", "Nothing to change; the master was not written."]
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""Apply a merge plan to the master: the planned cells, appended rows, log, history and state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sync.cells import CellRef
+from sync.merge.keys import normalise_partner, normalise_ref
+from sync.merge.plan import MergePlan
+from sync.merge.three_way import comparable
+from sync.model import Register
+from sync.read.open import Book
+from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows
+
+LOG_HEADER = ["When", "Partner", "Ref", "Field", "Old value", "New value", "Source", "Master cell"]
+HISTORY_HEADER = ["Date", "Partner", "Ref", "Progress note", "Source", "Merged"]
+
+
+def _clean_rows(rows: list[list[Any]], header: list[str]) -> list[list[Any]]:
+    """Rows of one of our sheets below its header, without the blanks a reader pads with."""
+    body = rows[1:] if rows and [str(v) for v in rows[0][: len(header)]] == header else rows
+    return [list(r[: len(header)]) + [None] * (len(header) - len(r)) for r in body if any(v not in (None, "") for v in r)]
+
+
+def edits_for(
+    plan: MergePlan,
+    register: Register,
+    existing_log: list[list[Any]],
+    existing_history: list[list[Any]],
+    state: dict[str, dict[str, dict[str, Any]]],
+    now: datetime,
+) -> Any:
+    """The writer's Edits for a plan: every planned cell, nothing else of the data sheet."""
+    from sync.write.patch import AppendRows, Edits, NewSheet
+
+    edits = Edits()
+    for change in plan.changes:
+        edits.cells[change.cell] = _for_cell(change.new)
+    if plan.added:
+        rows = []
+        for added in plan.added:
+            rows.append({col: _for_cell(added.values.get(name)) for name, col in register.columns.items() if name in added.values})
+        style_row = register.rows[-1] if register.rows else register.header_row
+        edits.append.append(AppendRows(register.sheet, register.last_row + 1, style_row, rows))
+    stamp = now.replace(microsecond=0)
+    log = _clean_rows(existing_log, LOG_HEADER)
+    for change in plan.changes:
+        log.append([stamp, change.partner, change.ref, change.field, _for_cell(change.old), _for_cell(change.new), change.source, str(change.cell)])
+    for n, added in enumerate(plan.added):
+        cell = CellRef(register.sheet, register.last_row + 1 + n, register.columns[register.kind.record_field])
+        log.append([stamp, added.partner, added.ref, "(new row)", None, added.ref, added.source, str(cell)])
+    edits.sheets.append(NewSheet(LOG_SHEET, [LOG_HEADER, *log], widths={1: 18, 2: 16, 3: 8, 4: 14, 5: 40, 6: 40, 7: 36, 8: 16}))
+
+    history = _clean_rows(existing_history, HISTORY_HEADER)
+    known = {(normalise_partner(r[1]), normalise_ref(r[2]), comparable(r[3])) for r in history}
+    for entry in plan.history:
+        mark = (normalise_partner(entry.partner), normalise_ref(entry.ref), comparable(entry.text))
+        if mark in known:
+            continue  # merging the same return again adds nothing
+        known.add(mark)
+        history.append([entry.when, entry.partner, entry.ref, entry.text, entry.source, stamp])
+    edits.sheets.append(NewSheet(HISTORY_SHEET, [HISTORY_HEADER, *history], widths={1: 12, 2: 16, 3: 8, 4: 80, 5: 36, 6: 18}))
+
+    merged_state = {p: dict(v) for p, v in state.items()}
+    for partner, records in plan.agreed.items():
+        merged_state.setdefault(partner, {}).update(records)
+    edits.sheets.append(
+        NewSheet(STATE_SHEET, blob_rows({"saved": stamp.isoformat()}, {"partners": merged_state}), state="veryHidden")
+    )
+    return edits
+
+
+def _for_cell(value: Any) -> Any:
+    """A value as it goes into a cell: dates stay dates, everything else as read."""
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    if isinstance(value, date | int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def apply_plan(
+    plan: MergePlan,
+    register: Register,
+    book: Book,
+    source: Path,
+    target: Path,
+    *,
+    expect_fingerprint: Any,
+    existing_log: list[list[Any]],
+    existing_history: list[list[Any]],
+    state: dict[str, dict[str, dict[str, Any]]],
+    now: datetime | None = None,
+) -> tuple[Path | None, Path | None]:
+    """Write the plan into `target` (the master, or --out). A plan that changes nothing writes nothing."""
+    from sync.write.patch import patch_workbook
+
+    if plan.is_empty:
+        return None, None
+    edits = edits_for(plan, register, existing_log, existing_history, state, now or datetime.now())
+    result = patch_workbook(source, target, edits, expect_fingerprint=expect_fingerprint)
+    return target, getattr(result, "backup", None)

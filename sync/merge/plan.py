@@ -1,0 +1,303 @@
+"""Plan a merge: master records + return records (+ base) -> a MergePlan. Pure: no IO."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sync.cells import CellRef
+from sync.findings import Finding
+from sync.kinds import Kind
+from sync.merge.keys import normalise_partner, normalise_ref
+from sync.merge.three_way import Outcome, comparable, decide
+
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record as the planner sees it: its key, its values, and where it was read."""
+
+    key: str
+    partner: str
+    ref: str
+    values: Values
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The records of one workbook table plus what the planner needs to cite cells."""
+
+    path: str
+    sheet: str
+    columns: Mapping[str, int]
+    records: Sequence[Record]
+    last_row: int = 0
+
+    def cell(self, record: Record, field_name: str) -> CellRef | None:
+        col = self.columns.get(field_name)
+        return None if col is None else CellRef(self.sheet, record.row, col)
+
+    def source(self, record: Record, field_name: str) -> str:
+        """`file!sheet!cell` of a value, as change logs cite it."""
+        cell = self.cell(record, field_name)
+        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{name}!{cell}" if cell else f"{name}!{self.sheet}!row {record.row}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnInput:
+    """A return to merge: its table, whose it is, the base it was issued with, its findings."""
+
+    table: Table
+    partner: str
+    base: Mapping[str, Values] | None = None
+    findings: Sequence[Finding] = ()
+    bad_rows: frozenset[int] = frozenset()  # sheet rows with errors
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    partner: str
+    ref: str
+    field: str
+    old: Any
+    new: Any
+    cell: CellRef
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddedRow:
+    partner: str
+    ref: str
+    values: Values
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    partner: str
+    ref: str
+    field: str
+    base: Any
+    master: Any
+    theirs: Any
+    cell: CellRef
+    source: str
+    kept: str  # "master" or "return"
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedEdit:
+    partner: str
+    ref: str
+    field: str
+    master: Any
+    theirs: Any
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    partner: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """A progress note that joined a record's history."""
+
+    when: date | None
+    partner: str
+    ref: str
+    text: str
+    source: str
+
+
+@dataclass(slots=True)
+class ReturnOutcome:
+    path: str
+    partner: str
+    status: str  # merged | partial | unchanged | rejected
+    updated: int = 0
+    added: int = 0
+    conflicts: int = 0
+    rejected_edits: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class MergePlan:
+    """Everything a merge would do, and everything it noticed."""
+
+    master: str
+    returns: list[ReturnOutcome] = field(default_factory=list)
+    changes: list[CellChange] = field(default_factory=list)
+    added: list[AddedRow] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    rejected_edits: list[RejectedEdit] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+    agreed: dict[str, dict[str, Values]] = field(default_factory=dict)  # partner -> key -> values
+
+    @property
+    def writes_cells(self) -> bool:
+        return bool(self.changes or self.added)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.changes or self.added or self.history)
+
+
+def record_key(partner: str | None, ref: Any, keyed_by_partner: bool) -> str:
+    ref_part = normalise_ref(ref)
+    return f"{normalise_partner(partner)}\x1f{ref_part}" if keyed_by_partner else ref_part
+
+
+def plan_merge(
+    kind: Kind,
+    master: Table,
+    returns: Sequence[ReturnInput],
+    *,
+    keyed_by_partner: bool,
+    prefer: str = "master",
+    accept_valid_rows: bool = False,
+    state: Mapping[str, Mapping[str, Values]] | None = None,
+    history_field: str | None = None,
+    date_field: str | None = None,
+) -> MergePlan:
+    """The merge plan for `returns` into `master`. Later returns see earlier ones' changes.
+
+    Only fields both tables have are compared; the key and partner columns never change.
+    `state` holds, per partner, the values last agreed (the base for returns that do not
+    carry their own).
+    """
+    plan = MergePlan(master=master.path)
+    current: dict[str, Values] = {r.key: dict(r.values) for r in master.records}
+    by_key = {r.key: r for r in master.records}
+    pending_new: dict[str, AddedRow] = {}
+    state = state or {}
+    fixed = {"partner", "section", kind.record_field}
+    by_partner: dict[str, list[Record]] = {}
+    for rec in master.records:
+        by_partner.setdefault(normalise_partner(rec.partner) if keyed_by_partner else "", []).append(rec)
+
+    for ret in returns:
+        outcome = ReturnOutcome(path=ret.table.path, partner=ret.partner, status="unchanged")
+        outcome.findings = list(ret.findings)
+        plan.returns.append(outcome)
+        has_errors = any(f.severity == "error" for f in ret.findings)
+        if has_errors and not accept_valid_rows:
+            outcome.status = "rejected"
+            outcome.reason = "the return has validation errors"
+            continue
+        base = ret.base if ret.base is not None else state.get(normalise_partner(ret.partner))
+        agreed = plan.agreed.setdefault(normalise_partner(ret.partner), {})
+        seen: set[str] = set()
+        skipped_rows = 0
+        for rec in ret.table.records:
+            if rec.row in ret.bad_rows:
+                skipped_rows += 1
+                continue
+            if not rec.ref:
+                continue
+            seen.add(rec.key)
+            master_rec = by_key.get(rec.key)
+            if master_rec is None:
+                if rec.key in pending_new:
+                    continue
+                values = {k: v for k, v in rec.values.items() if comparable(v) is not None}
+                values["partner"] = ret.partner
+                added = AddedRow(ret.partner, rec.ref, values, ret.table.source(rec, kind.record_field))
+                pending_new[rec.key] = added
+                plan.added.append(added)
+                outcome.added += 1
+                agreed[rec.key] = dict(values)
+                if history_field and values.get(history_field):
+                    plan.history.append(_history(rec, values, ret, history_field, date_field))
+                continue
+            now = current[rec.key]
+            rec_base = (base or {}).get(rec.key)
+            changed_note = False
+            # what the partner has now seen and agreed, field by field: the base next time
+            view: Values = dict(rec_base) if rec_base is not None else dict(now)
+            for name, theirs in rec.values.items():
+                if name in fixed or name not in master.columns:
+                    continue
+                f = kind.field(name)
+                mine = now.get(name)
+                result = decide(
+                    mine,
+                    theirs,
+                    None if rec_base is None else rec_base.get(name),
+                    partner_owned=f.partner_edits,
+                    base_known=rec_base is not None,
+                )
+                source = ret.table.source(rec, name)
+                cell = master.cell(master_rec, name)
+                assert cell is not None  # name is in master.columns
+                if result is Outcome.TAKE or (result is Outcome.CONFLICT and prefer == "return"):
+                    plan.changes.append(
+                        CellChange(ret.partner, master_rec.ref, name, mine, theirs, cell, source)
+                    )
+                    now[name] = theirs
+                    outcome.updated += 1
+                    changed_note |= name == history_field
+                if result is Outcome.CONFLICT:
+                    plan.conflicts.append(
+                        Conflict(
+                            ret.partner,
+                            master_rec.ref,
+                            name,
+                            None if rec_base is None else rec_base.get(name),
+                            mine,
+                            theirs,
+                            cell,
+                            source,
+                            kept=prefer,
+                        )
+                    )
+                    outcome.conflicts += 1
+                    if prefer == "return":
+                        view[name] = theirs
+                    # kept by the master: the base stays, so the conflict is shown until resolved
+                    # a partner's note in a conflict still joins the history: nothing is lost
+                    changed_note |= name == history_field
+                elif result in (Outcome.TAKE, Outcome.SAME) or (
+                    result is Outcome.KEEP and comparable(theirs) is not None
+                ):
+                    view[name] = theirs
+                elif result is Outcome.REJECT:
+                    plan.rejected_edits.append(
+                        RejectedEdit(ret.partner, master_rec.ref, name, mine, theirs, source)
+                    )
+                    outcome.rejected_edits += 1
+            if changed_note and history_field:
+                plan.history.append(_history(rec, rec.values, ret, history_field, date_field))
+            agreed[rec.key] = view
+        mine_only = by_partner.get(normalise_partner(ret.partner) if keyed_by_partner else "", [])
+        plan.missing += [Missing(ret.partner, r.ref) for r in mine_only if r.key not in seen]
+        if has_errors:
+            outcome.status = "partial"
+            outcome.reason = f"{skipped_rows} row(s) with errors were not merged"
+        elif outcome.updated or outcome.added:
+            outcome.status = "merged"
+    return plan
+
+
+def _history(
+    rec: Record, values: Values, ret: ReturnInput, history_field: str, date_field: str | None
+) -> HistoryEntry:
+    when = values.get(date_field) if date_field else None
+    return HistoryEntry(
+        when=when if isinstance(when, date) else None,
+        partner=ret.partner,
+        ref=rec.ref,
+        text=str(values.get(history_field) or ""),
+        source=ret.table.source(rec, history_field),
+    )

@@ -1,0 +1,254 @@
+"""Merge partner returns into a master: read (once), validate, plan, then write losslessly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sync.errors import XlsyncError
+from sync.findings import Finding
+from sync.kinds import Kind
+from sync.merge.keys import normalise_partner
+from sync.merge.plan import MergePlan, Record, ReturnInput, ReturnOutcome, Table, plan_merge, record_key
+from sync.model import Register
+from sync.read.open import Book, open_book
+from sync.read.table import read_register
+from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, read_blob
+from sync.validate import canonical_frame, expand_paths, validate_register
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(slots=True)
+class MergeResult:
+    """A merge plan and what became of it on disk."""
+
+    plan: MergePlan
+    written: Path | None = None
+    backup: Path | None = None
+    dry_run: bool = False
+    unreadable: list[str] = field(default_factory=list)
+
+
+def to_table(register: Register, keyed: bool, partner: str | None = None) -> Table:
+    """A Register as the planner's Table: canonical values, and each record's key.
+
+    `keyed` says whether keys carry the partner (a multi-partner master); a return's
+    records take `partner` where they have no partner column of their own.
+    """
+    frame, _ = canonical_frame(register)
+    key_field = register.kind.record_field
+    names = list(frame.columns)
+    records = []
+    for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        rec = {n: _plain(v) for n, v in zip(names, values, strict=True)}
+        who = rec.get("partner") or partner
+        ref = rec.get(key_field)
+        records.append(
+            Record(
+                key=record_key(who, ref, keyed),
+                partner=str(who or ""),
+                ref="" if ref is None else str(ref),
+                values=rec,
+                row=register.rows[i],
+            )
+        )
+    return Table(str(register.path), register.sheet, dict(register.columns), records, register.last_row)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
+
+
+def partner_of(register: Register, master_partners: Sequence[str], given: str | None) -> str:
+    """Whose return this is: --partner, else the return's partner column, else its file name."""
+    if given:
+        return _match(given, master_partners) or given
+    if "partner" in register.columns:
+        named = {str(v).strip() for v in register.frame["partner"] if v is not None and str(v).strip()}
+        if len(named) == 1:
+            (one,) = named
+            return _match(one, master_partners) or one
+    stem = register.path.stem
+    found = _match(stem, master_partners)
+    if found:
+        return found
+    if master_partners:
+        raise XlsyncError(
+            f"cannot tell which partner this return is from; name the file after the partner "
+            f"({', '.join(sorted(master_partners)[:8])}) or use --partner",
+            register.path,
+        )
+    return stem
+
+
+def _match(name: str, partners: Sequence[str]) -> str | None:
+    norm = normalise_partner(name)
+    for p in partners:
+        if normalise_partner(p) == norm:
+            return p
+    # "Chorley return March 2007.xlsx", "Return - South Ribble.xlsx"
+    hits = [p for p in partners if normalise_partner(p) and f" {normalise_partner(p)} " in f" {norm} "]
+    return max(hits, key=len) if len(hits) >= 1 else None
+
+
+def read_issued_base(book: Book) -> tuple[dict[str, dict[str, Any]] | None, Finding | None]:
+    """The base an issued return carries, or None; a tampered base is a warning and ignored."""
+    if BASE_SHEET not in book.sheet_names:
+        return None, None
+    grid = book.sheet(BASE_SHEET)
+    blob = read_blob(grid.rows if grid.first_row == 1 else [])
+    if blob is None:
+        return None, None
+    if not blob.intact or not isinstance(blob.payload, dict):
+        return None, Finding(
+            code="base-tampered",
+            severity="warning",
+            message="The copy of what was sent, stored in this return, has been changed; merged two-way",
+            file=str(book.path),
+            sheet=BASE_SHEET,
+        )
+    return blob.payload.get("records", {}), None
+
+
+def read_state(book: Book) -> dict[str, dict[str, dict[str, Any]]]:
+    """The master's per-partner sync state (values last agreed), or empty."""
+    if STATE_SHEET not in book.sheet_names:
+        return {}
+    grid = book.sheet(STATE_SHEET)
+    blob = read_blob(grid.rows if grid.first_row == 1 else [])
+    if blob is None or not blob.intact or not isinstance(blob.payload, dict):
+        return {}
+    return blob.payload.get("partners", {})
+
+
+def sheet_rows(book: Book, name: str) -> list[list[Any]]:
+    """The values of one of xlsync's own sheets, or none if the master has no such sheet."""
+    if name not in book.sheet_names:
+        return []
+    grid = book.sheet(name)
+    return [list(r) for r in grid.rows]
+
+
+def prepare_return(
+    path: Path,
+    kind: Kind,
+    master_partners: Sequence[str],
+    partner: str | None,
+    today: date | None,
+    keyed: bool,
+) -> ReturnInput:
+    """Read, validate and key one return. Raises XlsyncError when it cannot be read."""
+    book = open_book(path)
+    register = read_register(path, schema=kind.source or kind.name, book=book)
+    who = partner_of(register, master_partners, partner)
+    findings = validate_register(register, today=today)
+    base, tampered = read_issued_base(book)
+    if tampered is not None:
+        findings = [*findings, tampered]
+    bad_rows = frozenset(f.row for f in findings if f.severity == "error" and f.row)
+    return ReturnInput(
+        table=to_table(register, keyed, partner=who),
+        partner=who,
+        base=base,
+        findings=findings,
+        bad_rows=bad_rows,
+    )
+
+
+def merge_files(
+    master_path: str | Path,
+    return_paths: Sequence[str | Path],
+    *,
+    out: str | Path | None = None,
+    dry_run: bool = False,
+    prefer: str = "master",
+    accept_valid_rows: bool = False,
+    force: bool = False,
+    partner: str | None = None,
+    schema: str | Path | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> MergeResult:
+    """Merge returns into the master. The master is read once; only planned cells change."""
+    master_path = Path(master_path)
+    target = Path(out) if out else master_path
+    guard: Any = _nolock()
+    if not dry_run:
+        from sync.write.atomic import check_not_open, lock
+
+        check_not_open(target, force=force)
+        guard = lock(target)
+    with guard:
+        stamp = None if dry_run else _fingerprint(master_path)
+        book = open_book(master_path)
+        register = read_register(master_path, schema=schema or "recommendations", book=book)
+        keyed = "partner" in register.columns
+        table = to_table(register, keyed)
+        partners = sorted({r.partner for r in table.records if r.partner})
+        inputs: list[ReturnInput] = []
+        unreadable: list[str] = []
+        outcomes_unreadable: list[ReturnOutcome] = []
+        paths = [p for p in expand_paths(return_paths) if p.resolve() != master_path.resolve()]
+        for n, path in enumerate(paths, start=1):
+            try:
+                inputs.append(prepare_return(path, register.kind, partners, partner, today, keyed))
+            except XlsyncError as exc:
+                unreadable.append(exc.line())
+                outcomes_unreadable.append(
+                    ReturnOutcome(path=str(path), partner="", status="rejected", reason=exc.line())
+                )
+            if progress is not None:
+                progress(n, len(paths), path.name)
+        history_field = next((f.name for f in register.kind.fields if f.history), None)
+        plan = plan_merge(
+            register.kind,
+            table,
+            inputs,
+            keyed_by_partner=keyed,
+            prefer=prefer,
+            accept_valid_rows=accept_valid_rows,
+            state=read_state(book),
+            history_field=history_field if history_field in register.columns else None,
+            date_field="updated" if "updated" in register.kind.names else None,
+        )
+        plan.returns += outcomes_unreadable
+        result = MergeResult(plan=plan, dry_run=dry_run, unreadable=unreadable)
+        if dry_run:
+            return result
+        from sync.merge.apply import apply_plan
+
+        written, backup = apply_plan(
+            plan,
+            register,
+            book,
+            master_path,
+            target,
+            expect_fingerprint=stamp,
+            existing_log=sheet_rows(book, LOG_SHEET),
+            existing_history=sheet_rows(book, HISTORY_SHEET),
+            state=read_state(book),
+        )
+        result.written, result.backup = written, backup
+        return result
+
+
+def _fingerprint(path: Path) -> Any:
+    from sync.write.atomic import fingerprint
+
+    return fingerprint(path)
+
+
+class _nolock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
