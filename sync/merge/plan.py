@@ -278,6 +278,19 @@ def plan_merge(
                     )
                     outcome.rejected_edits += 1
             if changed_note and history_field:
+                before = master_rec.values.get(history_field)
+                if comparable(before) is not None:
+                    # the note the master showed until now joins the history first: nothing is lost
+                    when = master_rec.values.get(date_field) if date_field else None
+                    plan.history.append(
+                        HistoryEntry(
+                            when if isinstance(when, date) else None,
+                            master_rec.partner or ret.partner,
+                            master_rec.ref,
+                            str(before),
+                            master.source(master_rec, history_field),
+                        )
+                    )
                 plan.history.append(_history(rec, rec.values, ret, history_field, date_field))
             agreed[rec.key] = view
         mine_only = by_partner.get(normalise_partner(ret.partner) if keyed_by_partner else "", [])

@@ -19,7 +19,10 @@ def shorten(value: Any, width: int = CELL_WIDTH) -> str:
 
 def table(rows: list[list[Any]], headers: list[str]) -> str:
     return tabulate(
-        [[shorten(v) for v in row] for row in rows], headers=headers, tablefmt="simple"
+        [[shorten(v) for v in row] for row in rows],
+        headers=headers,
+        tablefmt="simple",
+        disable_numparse=True,  # refs such as "17." are text, not numbers to align
     )
 
 
@@ -85,6 +88,7 @@ def render_validation(data: dict[str, Any]) -> str:
                 [[shorten(v, 30) for v in r[:5]] + [r[5]] for r in rows],
                 headers=["file", "cell", "severity", "column", "value", "message"],
                 tablefmt="simple",
+                disable_numparse=True,
             ),
         ]
     return "\n".join(lines)

@@ -107,8 +107,10 @@ def test_a_new_note_joins_the_history_with_its_date() -> None:
     m = master(rec("Chorley", "8.", 5))
     note = "7 September 2005 begun\n6 March 2007 done"
     p = plan(m, ret("Chorley", rec("Chorley", "8.", 4, progress=note, updated=date(2007, 3, 6))))
-    (h,) = p.history
-    assert (h.when, h.partner, h.ref, h.text) == (date(2007, 3, 6), "Chorley", "8.", note)
+    old, new = p.history
+    assert (old.when, old.ref, old.text, old.source) == (
+        date(2005, 9, 7), "8.", "7 September 2005 begun", "master.xlsx!Register!E5")
+    assert (new.when, new.partner, new.ref, new.text) == (date(2007, 3, 6), "Chorley", "8.", note)
 
 
 def test_a_return_with_errors_is_rejected_unless_valid_rows_are_accepted() -> None:

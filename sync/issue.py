@@ -1,0 +1,264 @@
+"""Issue returns: one workbook per partner with its rows, locked where partners must not edit."""
+
+from __future__ import annotations
+
+import uuid
+import warnings
+from collections.abc import Sequence
+from copy import copy
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+
+from sync.cells import column_letter
+from sync.errors import XlsyncError
+from sync.merge.keys import normalise_partner
+from sync.merge.run import to_table
+from sync.model import Register
+from sync.read.table import read_register
+from sync.state import BASE_SHEET, blob_rows
+from sync.write.newbook import save_new_workbook
+
+SPARE_ROWS = 25  # unlocked rows under the table, where a partner may add a recommendation
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedReturn:
+    partner: str
+    path: Path
+    records: int
+    id: str
+
+
+def issue_returns(
+    master_path: str | Path,
+    out_dir: str | Path,
+    partners: Sequence[str] = (),
+    deadline: date | None = None,
+    password: str | None = None,
+    schema: str | Path | None = None,
+    today: date | None = None,
+) -> list[IssuedReturn]:
+    """Write one return per partner (all by default) into `out_dir`."""
+    master_path = Path(master_path)
+    register = read_register(master_path, schema=schema or "recommendations")
+    if "partner" not in register.columns:
+        raise XlsyncError("the master has no Partner column, so there is no one to issue returns to", master_path)
+    table = to_table(register, keyed=True)
+    known = sorted({r.partner for r in table.records if r.partner}, key=str.lower)
+    wanted = list(partners) or known
+    chosen = []
+    for name in wanted:
+        match = next((p for p in known if normalise_partner(p) == normalise_partner(name)), None)
+        if match is None:
+            raise XlsyncError(f"no partner called {name!r} in the master; partners: {', '.join(known)}", master_path)
+        chosen.append(match)
+    styles = _master_styles(master_path, register)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    issued = []
+    for partner in chosen:
+        path = out / f"{_safe_name(partner)}.xlsx"
+        records = [r for r in table.records if normalise_partner(r.partner) == normalise_partner(partner)]
+        ident = str(uuid.uuid4())
+        wb = _build_return(register, partner, records, styles, deadline, password, ident, master_path, today or date.today())
+        save_new_workbook(wb, path)
+        issued.append(IssuedReturn(partner, path, len(records), ident))
+    return issued
+
+
+def _safe_name(name: str) -> str:
+    return "".join(ch for ch in name if ch not in '<>:"/\\|?*').strip() or "partner"
+
+
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    header: dict[int, Any]
+    body: dict[int, Any]
+    widths: dict[int, float | None]
+    header_height: float | None
+
+
+def _master_styles(path: Path, register: Register) -> _Styles:
+    """The master's header and first-row cell styles and column widths, to dress the return."""
+    try:
+        with warnings.catch_warnings():
+            # only styles are read here; nothing of this load is saved
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path)
+    except Exception:  # a master openpyxl cannot style-read still issues, plainly dressed
+        return _Styles({}, {}, {}, None)
+    ws = wb[register.sheet]
+    first = register.rows[0] if register.rows else register.header_row + 1
+    header = {col: _style_of(ws.cell(register.header_row, col)) for col in register.columns.values()}
+    body = {col: _style_of(ws.cell(first, col)) for col in register.columns.values()}
+    widths: dict[int, float | None] = {}
+    for col in register.columns.values():
+        dim = ws.column_dimensions.get(column_letter(col))
+        widths[col] = dim.width if dim is not None and dim.customWidth else None
+    return _Styles(header, body, widths, ws.row_dimensions[register.header_row].height)
+
+
+def _style_of(cell: Any) -> dict[str, Any]:
+    return {
+        "font": copy(cell.font),
+        "fill": copy(cell.fill),
+        "border": copy(cell.border),
+        "alignment": copy(cell.alignment),
+        "number_format": cell.number_format,
+    }
+
+
+def _dress(cell: Any, style: dict[str, Any] | None) -> None:
+    if not style:
+        return
+    cell.font = style["font"]
+    cell.fill = style["fill"]
+    cell.border = style["border"]
+    cell.alignment = style["alignment"]
+    if not isinstance(cell.value, date | datetime):
+        cell.number_format = style["number_format"]
+
+
+def _build_return(
+    register: Register,
+    partner: str,
+    records: list[Any],
+    styles: _Styles,
+    deadline: date | None,
+    password: str | None,
+    ident: str,
+    master_path: Path,
+    today: date,
+) -> Workbook:
+    kind = register.kind
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Return"
+    ws["A1"] = f"Return from {partner}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"{kind.title}: your rows of {master_path.name}, issued {today.strftime('%d %B %Y')}"
+    ws["A3"] = (f"Please return by {deadline.strftime('%d %B %Y')}. " if deadline else "") + (
+        "Fill in the white columns; see the Instructions sheet."
+    )
+    header_row = 5
+    cols = sorted(register.columns.items(), key=lambda kv: kv[1])
+    order = [name for name, _ in cols]
+    for j, (name, col) in enumerate(cols, start=1):
+        cell = ws.cell(header_row, j, register.headers[name])
+        _dress(cell, styles.header.get(col))
+        if not styles.header:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="D9E1F2")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        width = styles.widths.get(col)
+        ws.column_dimensions[column_letter(j)].width = width or (40 if kind.field(name).type == "text" else 14)
+    if styles.header_height:
+        ws.row_dimensions[header_row].height = styles.header_height
+    locked_fill = PatternFill("solid", fgColor="EDEDED")
+    row = header_row
+    base: dict[str, dict[str, Any]] = {}
+    section = None
+    for rec in records:
+        if "section" not in register.columns and rec.values.get("section") and rec.values["section"] != section:
+            section = rec.values["section"]
+            row += 1
+            ws.cell(row, 1, section).font = Font(bold=True)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(order))
+        row += 1
+        base[rec.key] = {k: v for k, v in rec.values.items() if k != "section"}
+        for j, name in enumerate(order, start=1):
+            value = rec.values.get(name)
+            cell = ws.cell(row, j)
+            if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+                cell.value = value
+                cell.data_type = "s"  # a note that looks like a formula stays text
+            else:
+                cell.value = value
+            _dress(cell, styles.body.get(register.columns[name]))
+            if isinstance(value, date | datetime):
+                cell.number_format = "dd/mm/yyyy"
+            if isinstance(value, str) and "\n" in value:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if kind.field(name).partner_edits:
+                cell.protection = Protection(locked=False)
+            else:
+                cell.fill = locked_fill
+    last = row
+    for extra in range(last + 1, last + 1 + SPARE_ROWS):
+        for j in range(1, len(order) + 1):
+            ws.cell(extra, j).protection = Protection(locked=False)
+    _validations(ws, kind, order, header_row + 1, last + SPARE_ROWS)
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.protection = SheetProtection(
+        sheet=True, sort=False, autoFilter=False, formatColumns=False, formatRows=False, formatCells=False
+    )
+    if password:
+        ws.protection.password = password
+    ws.auto_filter.ref = f"A{header_row}:{column_letter(len(order))}{last}"
+    _instructions(wb, partner, kind, order, register, deadline)
+    hidden = wb.create_sheet(BASE_SHEET)
+    meta = {"partner": partner, "issued": today, "id": ident, "master": master_path.name, "kind": kind.name,
+            "deadline": deadline}
+    for values in blob_rows(meta, {"records": base}):
+        hidden.append(values)
+    hidden.sheet_state = "veryHidden"
+    hidden.protection = SheetProtection(sheet=True)
+    wb.active = 0
+    return wb
+
+
+def _validations(ws: Any, kind: Any, order: list[str], first: int, last: int) -> None:
+    for j, name in enumerate(order, start=1):
+        f = kind.field(name)
+        if not f.partner_edits:
+            continue
+        ref = f"{column_letter(j)}{first}:{column_letter(j)}{last}"
+        if f.vocabulary:
+            dv = DataValidation(type="list", formula1='"' + ",".join(f.vocabulary) + '"', allow_blank=True)
+            dv.error = f"Choose one of: {', '.join(f.vocabulary)}"
+            dv.errorTitle = f.title
+            dv.showErrorMessage = True
+        elif f.type == "date":
+            dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+            dv.error = "Enter a date, such as 06/03/2007"
+            dv.errorTitle = f.title
+            dv.showErrorMessage = True
+        else:
+            continue
+        ws.add_data_validation(dv)
+        dv.add(ref)
+
+
+def _instructions(wb: Workbook, partner: str, kind: Any, order: list[str], register: Register, deadline: date | None) -> None:
+    ws = wb.create_sheet("Instructions")
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 90
+    lines: list[tuple[str, str]] = [
+        ("For", partner),
+        ("Return by", deadline.strftime("%d %B %Y") if deadline else "as agreed with the coordinator"),
+        ("What to do", "On the Return sheet, update the white columns for each of your rows. Grey columns are the "
+                       "coordinator's and are locked. Add any new item in the empty rows under the table."),
+        ("Progress notes", "Start each new note with its date, e.g. '6 March 2007 The Information Officer is now in "
+                           "post.' Keep earlier notes: the coordinator keeps them all."),
+        ("Please do not", "Rename the sheet, delete rows, or change the headings: the return is read back by them."),
+    ]
+    editable = [register.headers[n] for n in order if kind.field(n).partner_edits]
+    locked = [register.headers[n] for n in order if not kind.field(n).partner_edits]
+    lines += [("You fill in", ", ".join(editable)), ("Locked", ", ".join(locked))]
+    for name in order:
+        f = kind.field(name)
+        if f.vocabulary and f.partner_edits:
+            lines.append((f"{register.headers[name]} values", ", ".join(f.vocabulary)))
+    ws["A1"] = "Instructions"
+    ws["A1"].font = Font(bold=True, size=14)
+    for i, (label, text) in enumerate(lines, start=3):
+        ws.cell(i, 1, label).font = Font(bold=True)
+        ws.cell(i, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
