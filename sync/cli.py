@@ -307,6 +307,101 @@ def merge(
     sys.exit(int(ExitCode.FINDINGS) if problems or rejected else int(ExitCode.OK))
 
 
+def _date(value: Any) -> Any:
+    return value.date() if value is not None else None
+
+
+@cli.command("issue")
+@click.argument("master", type=click.Path(path_type=Path))
+@click.option("--partner", "partners", multiple=True, metavar="NAME",
+              help="Issue to this partner only (repeatable); default: every partner.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="returns", show_default=True,
+              help="Folder for the return workbooks.")
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+              help="Date the returns are due, shown to partners: YYYY-MM-DD.")
+@click.option("--protect-password", metavar="TEXT", help="Password for the locked columns (default none).")
+@schema_option
+@today_option
+def issue_cmd(master: Path, partners: tuple[str, ...], out: Path, deadline: Any,
+              protect_password: str | None, schema: str | None, today: Any) -> None:
+    """Write one return workbook per partner, holding that partner's rows.
+
+    Partners fill in the unlocked columns; the return remembers what was sent, so the
+    merge can tell what they changed.
+
+    Example:
+
+        xlsync issue workbooks/master.xlsx --out returns --deadline 2007-03-09
+    """
+    from sync.issue import issue_returns
+    from sync.report.text import table
+
+    issued = issue_returns(master, out, partners, deadline=_date(deadline), password=protect_password,
+                           schema=schema, today=_date(today))
+    click.echo(table([[i.partner, i.records, str(i.path)] for i in issued], ["partner", "rows", "return"]))
+
+
+@cli.command()
+@click.argument("master", type=click.Path(path_type=Path))
+@click.argument("partner_workbook", type=click.Path(path_type=Path))
+@click.option("--partner", metavar="NAME", help="Whose workbook this is, when its name does not say.")
+@click.option("--dry-run", is_flag=True, help="Show the changes; write nothing.")
+@click.option("--force", is_flag=True, help="Write even though the workbook is open in Excel.")
+@format_option
+@schema_option
+def push(master: Path, partner_workbook: Path, partner: str | None, dry_run: bool, force: bool,
+         fmt: str, schema: str | None) -> None:
+    """Bring a partner's own tracker up to date with the master's coordinator-owned fields.
+
+    New recommendations are added in the partner's layout; their own progress notes and
+    extra columns are never touched.
+
+    Example:
+
+        xlsync push workbooks/master.xlsx "Chorley tracker.xlsx" --partner Chorley --dry-run
+    """
+    from sync.push import push_to_tracker
+    from sync.report.data import merge_to_dict
+    from sync.report.text import render_merge
+
+    result = push_to_tracker(master, partner_workbook, partner=partner, dry_run=dry_run, force=force, schema=schema)
+    data = merge_to_dict(result.plan, result.written, None, dry_run)
+    if fmt == "json":
+        emit_json(data)
+    else:
+        click.echo(render_merge(data))
+
+
+@cli.command()
+@click.argument("master", type=click.Path(path_type=Path))
+@click.option("--returns", "returns_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of returns: shows who has returned and who has not.")
+@today_option
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+              help="Return deadline (default: the one issued returns carry).")
+@format_option
+@schema_option
+def status(master: Path, returns_dir: Path | None, today: Any, deadline: Any, fmt: str, schema: str | None) -> None:
+    """Per partner: records by status and RAG, overdue items, last merge, returns.
+
+    Exit 1 when a partner has not returned and the deadline has passed.
+
+    Example:
+
+        xlsync status workbooks/master.xlsx --returns workbooks/returns --today 2007-03-20
+    """
+    from sync.report.text import render_status
+    from sync.status import master_status
+
+    report = master_status(master, returns_dir, today=_date(today), deadline=_date(deadline), schema=schema)
+    data = report.to_dict()
+    if fmt == "json":
+        emit_json(data)
+    else:
+        click.echo(render_status(data))
+    sys.exit(report.exit_code())
+
+
 def main() -> None:
     """Console entry point."""
     try:

@@ -70,14 +70,14 @@ def _plain(value: Any) -> Any:
 def partner_of(register: Register, master_partners: Sequence[str], given: str | None) -> str:
     """Whose return this is: --partner, else the return's partner column, else its file name."""
     if given:
-        return _match(given, master_partners) or given
+        return match_partner(given, master_partners) or given
     if "partner" in register.columns:
         named = {str(v).strip() for v in register.frame["partner"] if v is not None and str(v).strip()}
         if len(named) == 1:
             (one,) = named
-            return _match(one, master_partners) or one
+            return match_partner(one, master_partners) or one
     stem = register.path.stem
-    found = _match(stem, master_partners)
+    found = match_partner(stem, master_partners)
     if found:
         return found
     if master_partners:
@@ -89,7 +89,7 @@ def partner_of(register: Register, master_partners: Sequence[str], given: str | 
     return stem
 
 
-def _match(name: str, partners: Sequence[str]) -> str | None:
+def match_partner(name: str, partners: Sequence[str]) -> str | None:
     norm = normalise_partner(name)
     for p in partners:
         if normalise_partner(p) == norm:

@@ -141,6 +141,8 @@ def render_merge(data: dict[str, Any]) -> str:
         ("Rejected edits (coordinator-owned fields)", data["rejected_edits"], ["partner", "ref", "field", "master", "return", "source"]),
         ("Missing from the return (kept in the master)", data["missing"], ["partner", "ref"]),
     ]
+    changes = [_added_text(c) for c in data["changes"]]
+    sections[0] = (sections[0][0], changes, sections[0][2])
     for title, items, keys in sections:
         if items:
             lines += ["", f"{title}:", table([[i.get(k) for k in keys] for i in items], keys)]
@@ -156,4 +158,37 @@ def render_merge(data: dict[str, Any]) -> str:
         lines += ["", f"Wrote {data['written']}" + (f" (previous copy kept as {data['backup']})" if data.get("backup") else "")]
     elif not data["dry_run"]:
         lines += ["", "Nothing to change; the master was not written."]
+    return "\n".join(lines)
+
+
+def _added_text(change: dict[str, Any]) -> dict[str, Any]:
+    """A change whose new text extends the old shows only what was added ("+ 6 March 2007 …")."""
+    old, new = change.get("old"), change.get("new")
+    if isinstance(old, str) and isinstance(new, str) and old and new != old and new.startswith(old):
+        return {**change, "old": "…" + old[-20:], "new": "+ " + new[len(old):].strip()}
+    return change
+
+
+def render_status(data: dict[str, Any]) -> str:
+    """One row per partner: records by status, RAG, overdue, last merge, return."""
+    statuses = ["Not started", "In progress", "Complete", "Closed", "Paused"]
+    rows = []
+    for p in data["partners"]:
+        returned = {None: "", True: "returned", False: "NOT RETURNED"}[p["returned"]]
+        if p["returned"] and p["newer_than_merge"]:
+            returned += " (not yet merged)"
+        rows.append(
+            [p["partner"], p["records"], *[p["by_status"].get(s, 0) for s in statuses],
+             " ".join(f"{k[0]}:{v}" for k, v in sorted(p["by_rag"].items()) if k != "(blank)"),
+             len(p["overdue"]), p["last_merged"] or "never", returned]
+        )
+    lines = [table(rows, ["partner", "records", *statuses, "RAG", "overdue", "last merged", "return"])]
+    overdue = [[p["partner"], ", ".join(p["overdue"])] for p in data["partners"] if p["overdue"]]
+    if overdue:
+        lines += ["", f"Overdue at {data['today']} (target date passed, not complete):", table(overdue, ["partner", "refs"])]
+    if data["missing"]:
+        when = f" (deadline {data['deadline']})" if data["deadline"] else ""
+        lines += ["", f"Not returned{when}: " + ", ".join(data["missing"])]
+    if data["unmatched_returns"]:
+        lines += ["", "Files in the returns folder that match no partner: " + ", ".join(_name(p) for p in data["unmatched_returns"])]
     return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""Push coordinator-owned changes from the master into a partner's own tracker, in their layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sync.kinds import Kind
+from sync.merge.keys import normalise_partner
+from sync.merge.plan import AddedRow, CellChange, MergePlan, ReturnOutcome, Table, record_key
+from sync.merge.run import to_table
+from sync.merge.three_way import comparable, same
+from sync.read.table import read_register
+
+
+def plan_push(kind: Kind, master: Table, tracker: Table, partner: str, keyed: bool) -> MergePlan:
+    """Changes that bring `tracker` up to date with the master's coordinator-owned fields.
+
+    The partner's own fields (status, progress, their extra columns) are never touched; a
+    recommendation the tracker lacks is added at its end. Pure: no IO.
+    """
+    plan = MergePlan(master=tracker.path)
+    outcome = ReturnOutcome(path=tracker.path, partner=partner, status="unchanged")
+    plan.returns.append(outcome)
+    theirs = {record_key(None, r.ref, False): r for r in tracker.records if r.ref}
+    owned = [
+        f.name
+        for f in kind.fields
+        if not f.partner_edits and f.name not in ("partner", "section", kind.record_field)
+    ]
+    for rec in master.records:
+        if keyed and normalise_partner(rec.partner) != normalise_partner(partner):
+            continue
+        target = theirs.get(record_key(None, rec.ref, False))
+        if target is None:
+            values = {
+                k: v for k, v in rec.values.items()
+                if k in tracker.columns and (k in owned or k in (kind.record_field, "partner"))
+                and comparable(v) is not None
+            }
+            plan.added.append(AddedRow(partner, rec.ref, values, master.source(rec, kind.record_field)))
+            outcome.added += 1
+            continue
+        for name in owned:
+            if name not in tracker.columns or name not in master.columns:
+                continue
+            new = rec.values.get(name)
+            if comparable(new) is None or same(new, target.values.get(name)):
+                continue
+            cell = tracker.cell(target, name)
+            assert cell is not None
+            plan.changes.append(
+                CellChange(partner, target.ref, name, target.values.get(name), new, cell, master.source(rec, name))
+            )
+            outcome.updated += 1
+    if outcome.updated or outcome.added:
+        outcome.status = "merged"
+    return plan
+
+
+@dataclass(slots=True)
+class PushResult:
+    plan: MergePlan
+    written: Path | None = None
+
+
+def push_to_tracker(
+    master_path: str | Path,
+    tracker_path: str | Path,
+    partner: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    schema: str | Path | None = None,
+) -> PushResult:
+    """Bring a partner's own workbook up to date with the master; only planned cells change."""
+    from sync.merge.run import partner_of
+
+    stamp = None if dry_run else _fingerprint(Path(tracker_path))
+    master_reg = read_register(master_path, schema=schema or "recommendations")
+    keyed = "partner" in master_reg.columns
+    master = to_table(master_reg, keyed)
+    tracker_reg = read_register(tracker_path, schema=master_reg.kind.source or master_reg.kind.name)
+    partners = sorted({r.partner for r in master.records if r.partner})
+    who = partner_of(tracker_reg, partners, partner) if keyed else (partner or Path(tracker_path).stem)
+    tracker = to_table(tracker_reg, keyed=False, partner=who)
+    plan = plan_push(master_reg.kind, master, tracker, who, keyed)
+    result = PushResult(plan=plan)
+    if dry_run or not (plan.changes or plan.added):
+        return result
+    from sync.write.atomic import check_not_open, lock
+    from sync.write.patch import AppendRows, Edits, patch_workbook
+
+    tracker_path = Path(tracker_path)
+    check_not_open(tracker_path, force=force)
+    with lock(tracker_path):
+        edits = Edits()
+        for change in plan.changes:
+            edits.cells[change.cell] = _cell_value(change.new)
+        if plan.added:
+            rows = [
+                {col: _cell_value(a.values.get(name)) for name, col in tracker_reg.columns.items() if name in a.values}
+                for a in plan.added
+            ]
+            style_row = tracker_reg.rows[-1] if tracker_reg.rows else tracker_reg.header_row
+            edits.append.append(AppendRows(tracker_reg.sheet, tracker_reg.last_row + 1, style_row, rows))
+        patch_workbook(tracker_path, tracker_path, edits, expect_fingerprint=stamp)
+    result.written = tracker_path
+    return result
+
+
+def _fingerprint(path: Path) -> Any:
+    from sync.write.atomic import fingerprint
+
+    return fingerprint(path)
+
+
+def _cell_value(value: Any) -> Any:
+    from datetime import datetime
+
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    if value is None or isinstance(value, str | int | float | bool | date):
+        return value
+    return str(value)

@@ -1,0 +1,154 @@
+"""Where each partner stands: records by status and RAG, overdue items, who has returned."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sync.errors import XlsyncError
+from sync.merge.keys import normalise_partner
+from sync.merge.run import match_partner, sheet_rows, to_table
+from sync.read.open import open_book
+from sync.read.table import read_register
+from sync.state import LOG_SHEET
+from sync.validate import expand_paths
+
+DONE = ("Complete", "Closed")
+
+
+@dataclass(slots=True)
+class PartnerStatus:
+    partner: str
+    records: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_rag: dict[str, int] = field(default_factory=dict)
+    overdue: list[str] = field(default_factory=list)
+    last_merged: datetime | None = None
+    return_file: str | None = None
+    return_modified: datetime | None = None
+    returned: bool | None = None  # None when no returns folder was given
+    newer_than_merge: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner,
+            "records": self.records,
+            "by_status": dict(self.by_status),
+            "by_rag": dict(self.by_rag),
+            "overdue": list(self.overdue),
+            "last_merged": None if self.last_merged is None else self.last_merged.isoformat(sep=" "),
+            "returned": self.returned,
+            "return_file": self.return_file,
+            "newer_than_merge": self.newer_than_merge,
+        }
+
+
+@dataclass(slots=True)
+class StatusReport:
+    master: str
+    today: date
+    deadline: date | None
+    partners: list[PartnerStatus]
+    unmatched_returns: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return [p.partner for p in self.partners if p.returned is False]
+
+    @property
+    def past_deadline(self) -> bool:
+        return self.deadline is not None and self.today > self.deadline
+
+    def exit_code(self) -> int:
+        """1 when someone has not returned and the deadline has passed."""
+        return 1 if self.missing and self.past_deadline else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "master": self.master,
+            "today": self.today.isoformat(),
+            "deadline": None if self.deadline is None else self.deadline.isoformat(),
+            "partners": [p.to_dict() for p in self.partners],
+            "missing": self.missing,
+            "unmatched_returns": list(self.unmatched_returns),
+        }
+
+
+def master_status(
+    master_path: str | Path,
+    returns_dir: str | Path | None = None,
+    today: date | None = None,
+    deadline: date | None = None,
+    schema: str | Path | None = None,
+) -> StatusReport:
+    """Per partner: records by status and RAG, overdue items, last merge, and returns."""
+    today = today or date.today()
+    book = open_book(master_path)
+    register = read_register(master_path, schema=schema or "recommendations", book=book)
+    keyed = "partner" in register.columns
+    if not keyed:
+        raise XlsyncError("the master has no Partner column, so there are no partners to report on", master_path)
+    table = to_table(register, keyed)
+    partners: dict[str, PartnerStatus] = {}
+    for rec in table.records:
+        ps = partners.setdefault(normalise_partner(rec.partner), PartnerStatus(rec.partner))
+        ps.records += 1
+        status = rec.values.get("status") or "(blank)"
+        ps.by_status[status] = ps.by_status.get(status, 0) + 1
+        if "rag" in rec.values:
+            rag = rec.values.get("rag") or "(blank)"
+            ps.by_rag[rag] = ps.by_rag.get(rag, 0) + 1
+        target = rec.values.get("target_date")
+        if isinstance(target, date) and target < today and status not in DONE:
+            ps.overdue.append(rec.ref)
+    for row in sheet_rows(book, LOG_SHEET)[1:]:
+        if len(row) < 2 or not isinstance(row[0], datetime):
+            continue
+        ps = partners.get(normalise_partner(row[1]))
+        if ps is not None and (ps.last_merged is None or row[0] > ps.last_merged):
+            ps.last_merged = row[0]
+    unmatched: list[str] = []
+    if returns_dir is not None:
+        names = [p.partner for p in partners.values()]
+        for ps in partners.values():
+            ps.returned = False
+        for path in expand_paths([returns_dir]):
+            who = match_partner(path.stem, names)
+            issued_deadline = None
+            if who is None or deadline is None:
+                try:
+                    ret_book = open_book(path)
+                    if who is None:
+                        reg = read_register(path, schema=register.kind.source or register.kind.name, book=ret_book)
+                        if "partner" in reg.columns:
+                            found = Counter(str(v) for v in reg.frame["partner"] if v)
+                            who = match_partner(found.most_common(1)[0][0], names) if found else None
+                    issued_deadline = _issued_deadline(ret_book)
+                except XlsyncError:
+                    pass
+            if deadline is None and issued_deadline is not None:
+                deadline = issued_deadline
+            if who is None:
+                unmatched.append(str(path))
+                continue
+            ps = partners[normalise_partner(who)]
+            ps.returned = True
+            ps.return_file = str(path)
+            ps.return_modified = datetime.fromtimestamp(path.stat().st_mtime)
+            ps.newer_than_merge = ps.last_merged is None or ps.return_modified > ps.last_merged
+    ordered = sorted(partners.values(), key=lambda p: p.partner.lower())
+    return StatusReport(str(master_path), today, deadline, ordered, unmatched)
+
+
+def _issued_deadline(book: Any) -> date | None:
+    """The deadline an issued return was sent with, if it says."""
+    from sync.state import BASE_SHEET, read_blob
+
+    if BASE_SHEET not in book.sheet_names:
+        return None
+    blob = read_blob(book.sheet(BASE_SHEET).rows)
+    value = blob.meta.get("deadline") if blob is not None else None
+    return value if isinstance(value, date) else None
