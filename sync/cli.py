@@ -402,6 +402,31 @@ def status(master: Path, returns_dir: Path | None, today: Any, deadline: Any, fm
     sys.exit(report.exit_code())
 
 
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@schema_option
+@format_option
+def diff(old: Path, new: Path, schema: str | None, fmt: str) -> None:
+    """Compare two versions of a workbook record by record, cell by cell (values only).
+
+    Exit 1 when they differ, 0 when they hold the same values.
+
+    Example:
+
+        xlsync diff master-before.xlsx workbooks/master.xlsx
+    """
+    from sync.diff import diff_workbooks
+    from sync.report.text import render_diff
+
+    result = diff_workbooks(old, new, schema=schema)
+    if fmt == "json":
+        emit_json(result.to_dict())
+    else:
+        click.echo(render_diff(result.to_dict()))
+    sys.exit(int(ExitCode.FINDINGS) if result.differs else int(ExitCode.OK))
+
+
 def main() -> None:
     """Console entry point."""
     try:

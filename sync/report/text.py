@@ -192,3 +192,18 @@ def render_status(data: dict[str, Any]) -> str:
     if data["unmatched_returns"]:
         lines += ["", "Files in the returns folder that match no partner: " + ", ".join(_name(p) for p in data["unmatched_returns"])]
     return "\n".join(lines)
+
+
+def render_diff(data: dict[str, Any]) -> str:
+    """Records added and removed, and each changed field with its cells."""
+    lines = [f"--- {data['old']}", f"+++ {data['new']}"]
+    if data["added"]:
+        lines += ["", "Added:", table([[r["partner"], r["ref"], r["cell"]] for r in data["added"]], ["partner", "ref", "cell"])]
+    if data["removed"]:
+        lines += ["", "Removed:", table([[r["partner"], r["ref"], r["cell"]] for r in data["removed"]], ["partner", "ref", "cell"])]
+    if data["changed"]:
+        rows = [[c["partner"], c["ref"], c["field"], c["old"], c["new"], c["new_cell"]] for c in map(_added_text, data["changed"])]
+        lines += ["", "Changed:", table(rows, ["partner", "ref", "field", "old", "new", "cell"])]
+    if len(lines) == 2:
+        lines += ["", "No differences in values."]
+    return "\n".join(lines)
