@@ -427,6 +427,23 @@ def diff(old: Path, new: Path, schema: str | None, fmt: str) -> None:
     sys.exit(int(ExitCode.FINDINGS) if result.differs else int(ExitCode.OK))
 
 
+@cli.command()
+@click.argument("folder", required=False, default="xlsync-demo", type=click.Path(path_type=Path, file_okay=False))
+def demo(folder: Path) -> None:
+    """Run the whole cycle on the sample workbooks, explaining each step.
+
+    Copies the samples into FOLDER (default ./xlsync-demo), issues returns, simulates
+    partners' edits, validates, merges, shows status and writes the committee report.
+
+    Example:
+
+        xlsync demo my-demo
+    """
+    from sync.demo import run_demo
+
+    run_demo(folder, say=lambda line: click.echo(line))
+
+
 def main() -> None:
     """Console entry point."""
     try:
