@@ -268,16 +268,16 @@ def validate_paths(
     progress: Progress | None = None,
 ) -> tuple[Report, dict[str, Register]]:
     """Validate every workbook named or inside the folders named."""
+    from sync.parallel import map_files
+
     files = expand_paths(paths)
     report = Report()
     registers: dict[str, Register] = {}
-    for n, path in enumerate(files, start=1):
-        file_report, register = validate_file(path, schema=schema, today=today, password=password)
+    results = map_files(validate_file, files, schema, today, password, progress=progress, label=lambda p: p.name)
+    for path, (file_report, register) in zip(files, results, strict=True):
         report.files.append(file_report)
         if register is not None:
             registers[str(path)] = register
-        if progress is not None:
-            progress(n, len(files), path.name)
     return report, registers
 
 

@@ -14,6 +14,7 @@ from sync.kinds import Kind
 from sync.merge.keys import normalise_partner
 from sync.merge.plan import MergePlan, Record, ReturnInput, ReturnOutcome, Table, plan_merge, record_key
 from sync.model import Register
+from sync.parallel import map_files
 from sync.read.open import Book, open_book
 from sync.read.table import read_register
 from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, read_blob
@@ -163,6 +164,16 @@ def prepare_return(
     )
 
 
+def _prepare_or_error(
+    path: Path, kind: Kind, partners: Sequence[str], partner: str | None, today: date | None, keyed: bool
+) -> ReturnInput | str:
+    """A prepared return, or the one-line reason it could not be read (for worker processes)."""
+    try:
+        return prepare_return(path, kind, partners, partner, today, keyed)
+    except XlsyncError as exc:
+        return exc.line()
+
+
 def merge_files(
     master_path: str | Path,
     return_paths: Sequence[str | Path],
@@ -197,16 +208,18 @@ def merge_files(
         unreadable: list[str] = []
         outcomes_unreadable: list[ReturnOutcome] = []
         paths = [p for p in expand_paths(return_paths) if p.resolve() != master_path.resolve()]
-        for n, path in enumerate(paths, start=1):
-            try:
-                inputs.append(prepare_return(path, register.kind, partners, partner, today, keyed))
-            except XlsyncError as exc:
-                unreadable.append(exc.line())
+        prepared = map_files(
+            _prepare_or_error, paths, register.kind, partners, partner, today, keyed,
+            progress=progress, label=lambda p: p.name,
+        )
+        for path, item in zip(paths, prepared, strict=True):
+            if isinstance(item, str):
+                unreadable.append(item)
                 outcomes_unreadable.append(
-                    ReturnOutcome(path=str(path), partner="", status="rejected", reason=exc.line())
+                    ReturnOutcome(path=str(path), partner="", status="rejected", reason=item)
                 )
-            if progress is not None:
-                progress(n, len(paths), path.name)
+            else:
+                inputs.append(item)
         history_field = next((f.name for f in register.kind.fields if f.history), None)
         plan = plan_merge(
             register.kind,
