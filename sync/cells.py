@@ -43,7 +43,7 @@ def a1(row: int, col: int) -> str:
 
 
 def parse_a1(text: str) -> tuple[int, int]:
-    """"B7" -> (7, 2)."""
+    """ "B7" -> (7, 2)."""
     m = _A1.match(text.strip())
     if not m:
         raise ValueError(f"{text!r} is not a cell address")

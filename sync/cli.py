@@ -67,6 +67,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
     Example:
 
+    \b
         xlsync inspect workbooks/master.xlsx
     """
     ctx.obj = {"debug": debug}
@@ -78,11 +79,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--sheet", metavar="NAME", help="Read this sheet instead of finding the table.")
 @password_option
 @format_option
-def inspect(file: Path, schema: str | None, sheet: str | None, password: str | None, fmt: str) -> None:
+def inspect(
+    file: Path, schema: str | None, sheet: str | None, password: str | None, fmt: str
+) -> None:
     """Show what xlsync understood of a workbook: sheet, header row, columns, records.
 
     Example:
 
+    \b
         xlsync inspect workbooks/one_stop_shop.xlsx --format json
     """
     from sync.report.data import register_to_dict
@@ -126,8 +130,12 @@ class Bar:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @schema_option
 @format_option
-@click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write a marked-up copy of each workbook with findings into this folder.")
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write a marked-up copy of each workbook with findings into this folder.",
+)
 @today_option
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @password_option
@@ -147,6 +155,7 @@ def validate(
 
     Example:
 
+    \b
         xlsync validate workbooks/returns --today 2007-03-20 --annotate marked-up
     """
     from sync.report.text import render_validation
@@ -175,6 +184,7 @@ def schema() -> None:
 
     Example:
 
+    \b
         xlsync schema show recommendations
     """
 
@@ -186,6 +196,7 @@ def schema_list(fmt: str) -> None:
 
     Example:
 
+    \b
         xlsync schema list
     """
     from sync.report.text import table
@@ -194,8 +205,12 @@ def schema_list(fmt: str) -> None:
     if fmt == "json":
         emit_json(kinds)
     else:
-        click.echo(table([[k["name"], k["title"], ", ".join(k["key"]), len(k["fields"])] for k in kinds],
-                         ["kind", "title", "key", "fields"]))
+        click.echo(
+            table(
+                [[k["name"], k["title"], ", ".join(k["key"]), len(k["fields"])] for k in kinds],
+                ["kind", "title", "key", "fields"],
+            )
+        )
 
 
 @schema.command("show")
@@ -206,6 +221,7 @@ def schema_show(name: str, fmt: str) -> None:
 
     Example:
 
+    \b
         xlsync schema show risks
     """
     from sync.report.text import render_kind
@@ -219,8 +235,11 @@ def schema_show(name: str, fmt: str) -> None:
 
 @schema.command("infer")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the draft here (YAML) instead of printing it.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the draft here (YAML) instead of printing it.",
+)
 @click.option("--sheet", metavar="NAME", help="Draft from this sheet.")
 @password_option
 def schema_infer(file: Path, out: Path | None, sheet: str | None, password: str | None) -> None:
@@ -228,6 +247,7 @@ def schema_infer(file: Path, out: Path | None, sheet: str | None, password: str 
 
     Example:
 
+    \b
         xlsync schema infer our_tracker.xlsx --out our_tracker.yaml
     """
     from sync.infer import infer_schema, schema_yaml
@@ -244,13 +264,24 @@ def schema_infer(file: Path, out: Path | None, sheet: str | None, password: str 
 @click.argument("master", type=click.Path(path_type=Path))
 @click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the plan; write nothing.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the merged master here instead of over MASTER.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the merged master here instead of over MASTER.",
+)
 @format_option
-@click.option("--prefer", type=click.Choice(["master", "return"]), default="master", show_default=True,
-              help="Which side wins a conflict (both changed a field differently).")
-@click.option("--accept-valid-rows", is_flag=True,
-              help="Merge the valid rows of a return that has errors, and report the rest.")
+@click.option(
+    "--prefer",
+    type=click.Choice(["master", "return"]),
+    default="master",
+    show_default=True,
+    help="Which side wins a conflict (both changed a field differently).",
+)
+@click.option(
+    "--accept-valid-rows",
+    is_flag=True,
+    help="Merge the valid rows of a return that has errors, and report the rest.",
+)
 @click.option("--force", is_flag=True, help="Write even though the master is open in Excel.")
 @click.option("--partner", metavar="NAME", help="Whose return this is, when its name does not say.")
 @schema_option
@@ -275,6 +306,7 @@ def merge(
 
     Example:
 
+    \b
         xlsync merge workbooks/master.xlsx workbooks/returns --dry-run
     """
     from sync.report.data import merge_to_dict
@@ -313,17 +345,39 @@ def _date(value: Any) -> Any:
 
 @cli.command("issue")
 @click.argument("master", type=click.Path(path_type=Path))
-@click.option("--partner", "partners", multiple=True, metavar="NAME",
-              help="Issue to this partner only (repeatable); default: every partner.")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="returns", show_default=True,
-              help="Folder for the return workbooks.")
-@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-              help="Date the returns are due, shown to partners: YYYY-MM-DD.")
-@click.option("--protect-password", metavar="TEXT", help="Password for the locked columns (default none).")
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="NAME",
+    help="Issue to this partner only (repeatable); default: every partner.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="returns",
+    show_default=True,
+    help="Folder for the return workbooks.",
+)
+@click.option(
+    "--deadline",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    help="Date the returns are due, shown to partners: YYYY-MM-DD.",
+)
+@click.option(
+    "--protect-password", metavar="TEXT", help="Password for the locked columns (default none)."
+)
 @schema_option
 @today_option
-def issue_cmd(master: Path, partners: tuple[str, ...], out: Path, deadline: Any,
-              protect_password: str | None, schema: str | None, today: Any) -> None:
+def issue_cmd(
+    master: Path,
+    partners: tuple[str, ...],
+    out: Path,
+    deadline: Any,
+    protect_password: str | None,
+    schema: str | None,
+    today: Any,
+) -> None:
     """Write one return workbook per partner, holding that partner's rows.
 
     Partners fill in the unlocked columns; the return remembers what was sent, so the
@@ -331,26 +385,45 @@ def issue_cmd(master: Path, partners: tuple[str, ...], out: Path, deadline: Any,
 
     Example:
 
+    \b
         xlsync issue workbooks/master.xlsx --out returns --deadline 2007-03-09
     """
     from sync.issue import issue_returns
     from sync.report.text import table
 
-    issued = issue_returns(master, out, partners, deadline=_date(deadline), password=protect_password,
-                           schema=schema, today=_date(today))
-    click.echo(table([[i.partner, i.records, str(i.path)] for i in issued], ["partner", "rows", "return"]))
+    issued = issue_returns(
+        master,
+        out,
+        partners,
+        deadline=_date(deadline),
+        password=protect_password,
+        schema=schema,
+        today=_date(today),
+    )
+    click.echo(
+        table([[i.partner, i.records, str(i.path)] for i in issued], ["partner", "rows", "return"])
+    )
 
 
 @cli.command()
 @click.argument("master", type=click.Path(path_type=Path))
 @click.argument("partner_workbook", type=click.Path(path_type=Path))
-@click.option("--partner", metavar="NAME", help="Whose workbook this is, when its name does not say.")
+@click.option(
+    "--partner", metavar="NAME", help="Whose workbook this is, when its name does not say."
+)
 @click.option("--dry-run", is_flag=True, help="Show the changes; write nothing.")
 @click.option("--force", is_flag=True, help="Write even though the workbook is open in Excel.")
 @format_option
 @schema_option
-def push(master: Path, partner_workbook: Path, partner: str | None, dry_run: bool, force: bool,
-         fmt: str, schema: str | None) -> None:
+def push(
+    master: Path,
+    partner_workbook: Path,
+    partner: str | None,
+    dry_run: bool,
+    force: bool,
+    fmt: str,
+    schema: str | None,
+) -> None:
     """Bring a partner's own tracker up to date with the master's coordinator-owned fields.
 
     New recommendations are added in the partner's layout; their own progress notes and
@@ -358,13 +431,16 @@ def push(master: Path, partner_workbook: Path, partner: str | None, dry_run: boo
 
     Example:
 
+    \b
         xlsync push workbooks/master.xlsx "Chorley tracker.xlsx" --partner Chorley --dry-run
     """
     from sync.push import push_to_tracker
     from sync.report.data import merge_to_dict
     from sync.report.text import render_merge
 
-    result = push_to_tracker(master, partner_workbook, partner=partner, dry_run=dry_run, force=force, schema=schema)
+    result = push_to_tracker(
+        master, partner_workbook, partner=partner, dry_run=dry_run, force=force, schema=schema
+    )
     data = merge_to_dict(result.plan, result.written, None, dry_run)
     if fmt == "json":
         emit_json(data)
@@ -374,32 +450,68 @@ def push(master: Path, partner_workbook: Path, partner: str | None, dry_run: boo
 
 @cli.command()
 @click.argument("master", type=click.Path(path_type=Path))
-@click.option("--returns", "returns_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of returns: shows who has returned and who has not.")
+@click.option(
+    "--returns",
+    "returns_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of returns: shows who has returned and who has not.",
+)
 @today_option
-@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-              help="Return deadline (default: the one issued returns carry).")
+@click.option(
+    "--deadline",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    help="Return deadline (default: the one issued returns carry).",
+)
 @format_option
 @schema_option
-def status(master: Path, returns_dir: Path | None, today: Any, deadline: Any, fmt: str, schema: str | None) -> None:
+def status(
+    master: Path, returns_dir: Path | None, today: Any, deadline: Any, fmt: str, schema: str | None
+) -> None:
     """Per partner: records by status and RAG, overdue items, last merge, returns.
 
     Exit 1 when a partner has not returned and the deadline has passed.
 
     Example:
 
+    \b
         xlsync status workbooks/master.xlsx --returns workbooks/returns --today 2007-03-20
     """
     from sync.report.text import render_status
     from sync.status import master_status
 
-    report = master_status(master, returns_dir, today=_date(today), deadline=_date(deadline), schema=schema)
+    report = master_status(
+        master, returns_dir, today=_date(today), deadline=_date(deadline), schema=schema
+    )
     data = report.to_dict()
     if fmt == "json":
         emit_json(data)
     else:
         click.echo(render_status(data))
     sys.exit(report.exit_code())
+
+
+@cli.command()
+@click.argument("master", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="report.xlsx (a workbook with a live chart) or report.html (one self-contained page).",
+)
+@today_option
+@click.option("--partner", metavar="NAME", help="Only this partner's recommendations.")
+def report(master: Path, out: Path, today: Any, partner: str | None) -> None:
+    """Write a committee-ready report: summary, chart, overdue items, dated progress.
+
+    Example:
+
+    \b
+        xlsync report workbooks/master.xlsx --out report.html --today 2007-03-20
+    """
+    from sync.report.committee import build_report
+
+    written = build_report(master, out, today=_date(today), partner=partner)
+    click.echo(f"Wrote {written}", err=True)
 
 
 @cli.command()
@@ -414,6 +526,7 @@ def diff(old: Path, new: Path, schema: str | None, fmt: str) -> None:
 
     Example:
 
+    \b
         xlsync diff master-before.xlsx workbooks/master.xlsx
     """
     from sync.diff import diff_workbooks
@@ -428,7 +541,12 @@ def diff(old: Path, new: Path, schema: str | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("folder", required=False, default="xlsync-demo", type=click.Path(path_type=Path, file_okay=False))
+@click.argument(
+    "folder",
+    required=False,
+    default="xlsync-demo",
+    type=click.Path(path_type=Path, file_okay=False),
+)
 def demo(folder: Path) -> None:
     """Run the whole cycle on the sample workbooks, explaining each step.
 
@@ -437,6 +555,7 @@ def demo(folder: Path) -> None:
 
     Example:
 
+    \b
         xlsync demo my-demo
     """
     from sync.demo import run_demo

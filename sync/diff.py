@@ -79,11 +79,19 @@ def diff_workbooks(old: str | Path, new: str | Path, schema: str | Path | None =
     key_field = old_reg.kind.record_field
     for rec in after.records:
         if rec.key not in old_by_key:
-            result.added.append(RowChange(rec.partner, rec.ref, str(after.cell(rec, key_field) or "")))
+            result.added.append(
+                RowChange(rec.partner, rec.ref, str(after.cell(rec, key_field) or ""))
+            )
     for rec in before.records:
         if rec.key not in new_by_key:
-            result.removed.append(RowChange(rec.partner, rec.ref, str(before.cell(rec, key_field) or "")))
-    shared = [n for n in old_reg.kind.names if n in before.columns and n in after.columns and n != key_field]
+            result.removed.append(
+                RowChange(rec.partner, rec.ref, str(before.cell(rec, key_field) or ""))
+            )
+    shared = [
+        n
+        for n in old_reg.kind.names
+        if n in before.columns and n in after.columns and n != key_field
+    ]
     for rec in before.records:
         other = new_by_key.get(rec.key)
         if other is None:
@@ -93,8 +101,14 @@ def diff_workbooks(old: str | Path, new: str | Path, schema: str | Path | None =
             if not same(a, b):
                 result.changed.append(
                     FieldChange(
-                        rec.key, rec.partner, rec.ref, name, a, b,
-                        str(before.cell(rec, name) or ""), str(after.cell(other, name) or ""),
+                        rec.key,
+                        rec.partner,
+                        rec.ref,
+                        name,
+                        a,
+                        b,
+                        str(before.cell(rec, name) or ""),
+                        str(after.cell(other, name) or ""),
                     )
                 )
     return result

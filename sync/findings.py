@@ -22,7 +22,9 @@ class Code:
 # The one catalogue of finding codes. Templates use: {header} (as the officer wrote it),
 # {value}, and the extra parameters named per code.
 CATALOGUE: dict[str, Code] = {
-    "missing-value": Code(ERROR, "Required value missing", "{header} is empty; it must be filled in"),
+    "missing-value": Code(
+        ERROR, "Required value missing", "{header} is empty; it must be filled in"
+    ),
     "not-allowed": Code(ERROR, "Value not allowed", "{header} {value!r} is not one of: {allowed}"),
     "synonym": Code(
         WARNING, "Value written another way", "{header} {value!r} is read as {canonical!r}"
@@ -42,7 +44,9 @@ CATALOGUE: dict[str, Code] = {
         "{header} holds {length:,} characters; Excel cells hold at most 32,767",
     ),
     "duplicate-key": Code(
-        ERROR, "Duplicate reference", "{header} {value!r} appears more than once{scope} (also row {other})"
+        ERROR,
+        "Duplicate reference",
+        "{header} {value!r} appears more than once{scope} (also row {other})",
     ),
     "needs-progress": Code(
         ERROR,
@@ -54,7 +58,9 @@ CATALOGUE: dict[str, Code] = {
         WARNING, "Overdue", "overdue: {header} {value} has passed and the item is {status}"
     ),
     "rag-status": Code(
-        WARNING, "RAG disagrees with status", "RAG {value!r} does not fit status {status!r}; expected {expected}"
+        WARNING,
+        "RAG disagrees with status",
+        "RAG {value!r} does not fit status {status!r}; expected {expected}",
     ),
     "indicator-rag": Code(
         WARNING,
@@ -112,7 +118,14 @@ def make_finding(code: str, *, header: str = "", value: Any = None, **params: An
     entry = CATALOGUE[code]
     shown = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
     message = entry.template.format(header=header, value=shown, **params)
-    return Finding(code=code, severity=entry.severity, message=message[:1].upper() + message[1:], value=value, column=header, **_where(params))
+    return Finding(
+        code=code,
+        severity=entry.severity,
+        message=message[:1].upper() + message[1:],
+        value=value,
+        column=header,
+        **_where(params),
+    )
 
 
 def _where(params: dict[str, Any]) -> dict[str, Any]:

@@ -15,10 +15,16 @@ from sync.read.open import SheetGrid, open_book
 MAX_VOCABULARY = 8  # a column with a handful of repeated values is a drop-down list
 
 
-def infer_schema(path: str | Path, sheet: str | None = None, password: str | None = None) -> dict[str, Any]:
+def infer_schema(
+    path: str | Path, sheet: str | None = None, password: str | None = None
+) -> dict[str, Any]:
     """A schema (as a dict ready for YAML) whose fields are the table's columns."""
     book = open_book(path, password=password)
-    names = [sheet] if sheet else [n for n in book.sheet_names if n not in book.hidden] or book.sheet_names
+    names = (
+        [sheet]
+        if sheet
+        else [n for n in book.sheet_names if n not in book.hidden] or book.sheet_names
+    )
     for name in names:
         grid = book.sheet(name)
         header_row = _guess_header_row(grid)
@@ -49,7 +55,9 @@ def _slug(text: str) -> str:
 def _draft(path: Path, grid: SheetGrid, header_row: int) -> dict[str, Any]:
     header = grid.rows[header_row - grid.first_row]
     data_rows = [
-        r for r in grid.rows[header_row - grid.first_row + 1 :] if sum(v not in (None, "") for v in r) >= 2
+        r
+        for r in grid.rows[header_row - grid.first_row + 1 :]
+        if sum(v not in (None, "") for v in r) >= 2
     ]
     fields: dict[str, Any] = {}
     for offset, head in enumerate(header):
@@ -68,13 +76,21 @@ def _draft(path: Path, grid: SheetGrid, header_row: int) -> dict[str, Any]:
         if values and len(values) == len(data_rows):
             spec["required"] = True
         distinct = sorted({str(v).strip() for v in values if isinstance(v, str)})
-        if spec["type"] == "text" and 1 < len(distinct) <= MAX_VOCABULARY and len(values) > len(distinct):
+        if (
+            spec["type"] == "text"
+            and 1 < len(distinct) <= MAX_VOCABULARY
+            and len(values) > len(distinct)
+        ):
             spec["vocabulary"] = distinct
         fields[name] = spec
     if not fields:
         raise NoTableFound("the header row has no text to name fields by", path)
     key = next(
-        (n for n, s in fields.items() if s.get("required") and _unique(data_rows, header, s["title"])),
+        (
+            n
+            for n, s in fields.items()
+            if s.get("required") and _unique(data_rows, header, s["title"])
+        ),
         next(iter(fields)),
     )
     fields[key]["required"] = True
@@ -93,8 +109,14 @@ def _draft(path: Path, grid: SheetGrid, header_row: int) -> dict[str, Any]:
 
 
 def _unique(rows: list[list[Any]], header: list[Any], title: str) -> bool:
-    offset = next(i for i, h in enumerate(header) if isinstance(h, str) and " ".join(h.split()) == title)
-    values = [str(r[offset]).strip().lower() for r in rows if offset < len(r) and r[offset] not in (None, "")]
+    offset = next(
+        i for i, h in enumerate(header) if isinstance(h, str) and " ".join(h.split()) == title
+    )
+    values = [
+        str(r[offset]).strip().lower()
+        for r in rows
+        if offset < len(r) and r[offset] not in (None, "")
+    ]
     return len(values) == len(set(values)) and len(values) == len(rows)
 
 

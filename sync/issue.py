@@ -49,7 +49,9 @@ def issue_returns(
     master_path = Path(master_path)
     register = read_register(master_path, schema=schema or "recommendations")
     if "partner" not in register.columns:
-        raise XlsyncError("the master has no Partner column, so there is no one to issue returns to", master_path)
+        raise XlsyncError(
+            "the master has no Partner column, so there is no one to issue returns to", master_path
+        )
     table = to_table(register, keyed=True)
     known = sorted({r.partner for r in table.records if r.partner}, key=str.lower)
     wanted = list(partners) or known
@@ -57,7 +59,10 @@ def issue_returns(
     for name in wanted:
         match = next((p for p in known if normalise_partner(p) == normalise_partner(name)), None)
         if match is None:
-            raise XlsyncError(f"no partner called {name!r} in the master; partners: {', '.join(known)}", master_path)
+            raise XlsyncError(
+                f"no partner called {name!r} in the master; partners: {', '.join(known)}",
+                master_path,
+            )
         chosen.append(match)
     styles = _master_styles(master_path, register)
     out = Path(out_dir)
@@ -65,9 +70,21 @@ def issue_returns(
     issued = []
     for partner in chosen:
         path = out / f"{_safe_name(partner)}.xlsx"
-        records = [r for r in table.records if normalise_partner(r.partner) == normalise_partner(partner)]
+        records = [
+            r for r in table.records if normalise_partner(r.partner) == normalise_partner(partner)
+        ]
         ident = str(uuid.uuid4())
-        wb = _build_return(register, partner, records, styles, deadline, password, ident, master_path, today or date.today())
+        wb = _build_return(
+            register,
+            partner,
+            records,
+            styles,
+            deadline,
+            password,
+            ident,
+            master_path,
+            today or date.today(),
+        )
         save_new_workbook(wb, path)
         issued.append(IssuedReturn(partner, path, len(records), ident))
     return issued
@@ -96,7 +113,9 @@ def _master_styles(path: Path, register: Register) -> _Styles:
         return _Styles({}, {}, {}, None)
     ws = wb[register.sheet]
     first = register.rows[0] if register.rows else register.header_row + 1
-    header = {col: _style_of(ws.cell(register.header_row, col)) for col in register.columns.values()}
+    header = {
+        col: _style_of(ws.cell(register.header_row, col)) for col in register.columns.values()
+    }
     body = {col: _style_of(ws.cell(first, col)) for col in register.columns.values()}
     widths: dict[int, float | None] = {}
     for col in register.columns.values():
@@ -158,7 +177,9 @@ def _build_return(
             cell.fill = PatternFill("solid", fgColor="D9E1F2")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         width = styles.widths.get(col)
-        ws.column_dimensions[column_letter(j)].width = width or (40 if kind.field(name).type == "text" else 14)
+        ws.column_dimensions[column_letter(j)].width = width or (
+            40 if kind.field(name).type == "text" else 14
+        )
     if styles.header_height:
         ws.row_dimensions[header_row].height = styles.header_height
     locked_fill = PatternFill("solid", fgColor="EDEDED")
@@ -166,7 +187,11 @@ def _build_return(
     base: dict[str, dict[str, Any]] = {}
     section = None
     for rec in records:
-        if "section" not in register.columns and rec.values.get("section") and rec.values["section"] != section:
+        if (
+            "section" not in register.columns
+            and rec.values.get("section")
+            and rec.values["section"] != section
+        ):
             section = rec.values["section"]
             row += 1
             ws.cell(row, 1, section).font = Font(bold=True)
@@ -198,15 +223,26 @@ def _build_return(
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.protection = SheetProtection(
-        sheet=True, sort=False, autoFilter=False, formatColumns=False, formatRows=False, formatCells=False
+        sheet=True,
+        sort=False,
+        autoFilter=False,
+        formatColumns=False,
+        formatRows=False,
+        formatCells=False,
     )
     if password:
         ws.protection.password = password
     ws.auto_filter.ref = f"A{header_row}:{column_letter(len(order))}{last}"
     _instructions(wb, partner, kind, order, register, deadline)
     hidden = wb.create_sheet(BASE_SHEET)
-    meta = {"partner": partner, "issued": today, "id": ident, "master": master_path.name, "kind": kind.name,
-            "deadline": deadline}
+    meta = {
+        "partner": partner,
+        "issued": today,
+        "id": ident,
+        "master": master_path.name,
+        "kind": kind.name,
+        "deadline": deadline,
+    }
     for values in blob_rows(meta, {"records": base}):
         hidden.append(values)
     hidden.sheet_state = "veryHidden"
@@ -222,7 +258,9 @@ def _validations(ws: Any, kind: Any, order: list[str], first: int, last: int) ->
             continue
         ref = f"{column_letter(j)}{first}:{column_letter(j)}{last}"
         if f.vocabulary:
-            dv = DataValidation(type="list", formula1='"' + ",".join(f.vocabulary) + '"', allow_blank=True)
+            dv = DataValidation(
+                type="list", formula1='"' + ",".join(f.vocabulary) + '"', allow_blank=True
+            )
             dv.error = f"Choose one of: {', '.join(f.vocabulary)}"
             dv.errorTitle = f.title
             dv.showErrorMessage = True
@@ -237,18 +275,37 @@ def _validations(ws: Any, kind: Any, order: list[str], first: int, last: int) ->
         dv.add(ref)
 
 
-def _instructions(wb: Workbook, partner: str, kind: Any, order: list[str], register: Register, deadline: date | None) -> None:
+def _instructions(
+    wb: Workbook,
+    partner: str,
+    kind: Any,
+    order: list[str],
+    register: Register,
+    deadline: date | None,
+) -> None:
     ws = wb.create_sheet("Instructions")
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 90
     lines: list[tuple[str, str]] = [
         ("For", partner),
-        ("Return by", deadline.strftime("%d %B %Y") if deadline else "as agreed with the coordinator"),
-        ("What to do", "On the Return sheet, update the white columns for each of your rows. Grey columns are the "
-                       "coordinator's and are locked. Add any new item in the empty rows under the table."),
-        ("Progress notes", "Start each new note with its date, e.g. '6 March 2007 The Information Officer is now in "
-                           "post.' Keep earlier notes: the coordinator keeps them all."),
-        ("Please do not", "Rename the sheet, delete rows, or change the headings: the return is read back by them."),
+        (
+            "Return by",
+            deadline.strftime("%d %B %Y") if deadline else "as agreed with the coordinator",
+        ),
+        (
+            "What to do",
+            "On the Return sheet, update the white columns for each of your rows. Grey columns are the "
+            "coordinator's and are locked. Add any new item in the empty rows under the table.",
+        ),
+        (
+            "Progress notes",
+            "Start each new note with its date, e.g. '6 March 2007 The Information Officer is now in "
+            "post.' Keep earlier notes: the coordinator keeps them all.",
+        ),
+        (
+            "Please do not",
+            "Rename the sheet, delete rows, or change the headings: the return is read back by them.",
+        ),
     ]
     editable = [register.headers[n] for n in order if kind.field(n).partner_edits]
     locked = [register.headers[n] for n in order if not kind.field(n).partner_edits]

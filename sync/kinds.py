@@ -188,7 +188,9 @@ def kind_from_dict(data: Mapping[str, Any], source: str = "") -> Kind:
             try:
                 re.compile(str(pattern))
             except re.error as exc:
-                raise fail(f"field {fname!r}: pattern is not a regular expression ({exc})") from None
+                raise fail(
+                    f"field {fname!r}: pattern is not a regular expression ({exc})"
+                ) from None
         fields.append(
             Field(
                 name=str(fname),

@@ -36,11 +36,15 @@ def plan_push(kind: Kind, master: Table, tracker: Table, partner: str, keyed: bo
         target = theirs.get(record_key(None, rec.ref, False))
         if target is None:
             values = {
-                k: v for k, v in rec.values.items()
-                if k in tracker.columns and (k in owned or k in (kind.record_field, "partner"))
+                k: v
+                for k, v in rec.values.items()
+                if k in tracker.columns
+                and (k in owned or k in (kind.record_field, "partner"))
                 and comparable(v) is not None
             }
-            plan.added.append(AddedRow(partner, rec.ref, values, master.source(rec, kind.record_field)))
+            plan.added.append(
+                AddedRow(partner, rec.ref, values, master.source(rec, kind.record_field))
+            )
             outcome.added += 1
             continue
         for name in owned:
@@ -52,7 +56,15 @@ def plan_push(kind: Kind, master: Table, tracker: Table, partner: str, keyed: bo
             cell = tracker.cell(target, name)
             assert cell is not None
             plan.changes.append(
-                CellChange(partner, target.ref, name, target.values.get(name), new, cell, master.source(rec, name))
+                CellChange(
+                    partner,
+                    target.ref,
+                    name,
+                    target.values.get(name),
+                    new,
+                    cell,
+                    master.source(rec, name),
+                )
             )
             outcome.updated += 1
     if outcome.updated or outcome.added:
@@ -83,7 +95,11 @@ def push_to_tracker(
     master = to_table(master_reg, keyed)
     tracker_reg = read_register(tracker_path, schema=master_reg.kind.source or master_reg.kind.name)
     partners = sorted({r.partner for r in master.records if r.partner})
-    who = partner_of(tracker_reg, partners, partner) if keyed else (partner or Path(tracker_path).stem)
+    who = (
+        partner_of(tracker_reg, partners, partner)
+        if keyed
+        else (partner or Path(tracker_path).stem)
+    )
     tracker = to_table(tracker_reg, keyed=False, partner=who)
     plan = plan_push(master_reg.kind, master, tracker, who, keyed)
     result = PushResult(plan=plan)
@@ -100,11 +116,17 @@ def push_to_tracker(
             edits.cells[change.cell] = _cell_value(change.new)
         if plan.added:
             rows = [
-                {col: _cell_value(a.values.get(name)) for name, col in tracker_reg.columns.items() if name in a.values}
+                {
+                    col: _cell_value(a.values.get(name))
+                    for name, col in tracker_reg.columns.items()
+                    if name in a.values
+                }
                 for a in plan.added
             ]
             style_row = tracker_reg.rows[-1] if tracker_reg.rows else tracker_reg.header_row
-            edits.append.append(AppendRows(tracker_reg.sheet, tracker_reg.last_row + 1, style_row, rows))
+            edits.append.append(
+                AppendRows(tracker_reg.sheet, tracker_reg.last_row + 1, style_row, rows)
+            )
         patch_workbook(tracker_path, tracker_path, edits, expect_fingerprint=stamp)
     result.written = tracker_path
     return result

@@ -39,7 +39,9 @@ class PartnerStatus:
             "by_status": dict(self.by_status),
             "by_rag": dict(self.by_rag),
             "overdue": list(self.overdue),
-            "last_merged": None if self.last_merged is None else self.last_merged.isoformat(sep=" "),
+            "last_merged": None
+            if self.last_merged is None
+            else self.last_merged.isoformat(sep=" "),
             "returned": self.returned,
             "return_file": self.return_file,
             "newer_than_merge": self.newer_than_merge,
@@ -90,7 +92,9 @@ def master_status(
     register = read_register(master_path, schema=schema or "recommendations", book=book)
     keyed = "partner" in register.columns
     if not keyed:
-        raise XlsyncError("the master has no Partner column, so there are no partners to report on", master_path)
+        raise XlsyncError(
+            "the master has no Partner column, so there are no partners to report on", master_path
+        )
     table = to_table(register, keyed)
     partners: dict[str, PartnerStatus] = {}
     for rec in table.records:
@@ -122,10 +126,14 @@ def master_status(
                 try:
                     ret_book = open_book(path)
                     if who is None:
-                        reg = read_register(path, schema=register.kind.source or register.kind.name, book=ret_book)
+                        reg = read_register(
+                            path, schema=register.kind.source or register.kind.name, book=ret_book
+                        )
                         if "partner" in reg.columns:
                             found = Counter(str(v) for v in reg.frame["partner"] if v)
-                            who = match_partner(found.most_common(1)[0][0], names) if found else None
+                            who = (
+                                match_partner(found.most_common(1)[0][0], names) if found else None
+                            )
                     issued_deadline = _issued_deadline(ret_book)
                 except XlsyncError:
                     pass

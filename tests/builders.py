@@ -64,7 +64,9 @@ def build(path: Path, *sheets: Sheet) -> Path:
             if isinstance(row, str):
                 ws.cell(r, c0, row).font = Font(bold=True)
                 if spec.merge_sections and width > 1:
-                    ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c0 + width - 1)
+                    ws.merge_cells(
+                        start_row=r, start_column=c0, end_row=r, end_column=c0 + width - 1
+                    )
                 continue
             for j, value in enumerate(row):
                 if value is None:

@@ -72,7 +72,10 @@ def test_master_validates_clean_but_for_the_overdue_items() -> None:
     reg = read_register(WORKBOOKS / S.MASTER_FILE)
     findings = validate_register(reg, today=S.COMMITTEE_DATE)
     assert {(f.code, f.severity) for f in findings} == {("overdue", "warning")}
-    overdue = {(reg.value(reg.rows.index(f.row), "partner"), reg.value(reg.rows.index(f.row), "ref")) for f in findings}
+    overdue = {
+        (reg.value(reg.rows.index(f.row), "partner"), reg.value(reg.rows.index(f.row), "ref"))
+        for f in findings
+    }
     assert overdue == set(S.MASTER_OVERDUE)
 
 

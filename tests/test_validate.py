@@ -18,12 +18,31 @@ from sync.rules import RULES
 from sync.validate import EXCEL_CELL_LIMIT
 
 TODAY = date(2007, 3, 20)
-HEADER = ["Partner", "Ref", "Recommendation", "Status", "RAG", "Progress", "Last Updated", "Target Date"]
-GOOD = ["Chorley", "8.", "Keep dialogues up to date", "In progress", "Amber",
-        "6 March 2007 Information Officer updating dialogues.", date(2007, 3, 6), date(2007, 12, 31)]
+HEADER = [
+    "Partner",
+    "Ref",
+    "Recommendation",
+    "Status",
+    "RAG",
+    "Progress",
+    "Last Updated",
+    "Target Date",
+]
+GOOD = [
+    "Chorley",
+    "8.",
+    "Keep dialogues up to date",
+    "In progress",
+    "Amber",
+    "6 March 2007 Information Officer updating dialogues.",
+    date(2007, 3, 6),
+    date(2007, 12, 31),
+]
 
 
-def findings_for(tmp_path: Path, *rows: list[object], header: list[str] = HEADER) -> list[tuple[str, str, str]]:
+def findings_for(
+    tmp_path: Path, *rows: list[object], header: list[str] = HEADER
+) -> list[tuple[str, str, str]]:
     path = build(tmp_path / "return.xlsx", Sheet(titles=["Return"], header=header, rows=list(rows)))
     register = read_register(path)
     return [(f.code, f.cell, f.severity) for f in validate_register(register, today=TODAY)]
@@ -49,18 +68,26 @@ def test_a_clean_row_has_no_findings(tmp_path: Path) -> None:
         ({"Last Updated": date(2031, 1, 1)}, ("future-date", "G4", "error")),
         ({"Last Updated": "31st Febtober"}, ("not-a-date", "G4", "error")),
         ({"Target Date": date(2007, 1, 31)}, ("overdue", "H4", "warning")),
-        ({"Status": "Complete", "RAG": "Green", "Progress": None}, ("needs-progress", "F4", "error")),
+        (
+            {"Status": "Complete", "RAG": "Green", "Progress": None},
+            ("needs-progress", "F4", "error"),
+        ),
         ({"Status": "Closed", "RAG": "Red"}, ("rag-status", "E4", "warning")),
     ],
 )
-def test_each_rule_names_its_cell(tmp_path: Path, changes: dict[str, object], expected: tuple[str, str, str]) -> None:
+def test_each_rule_names_its_cell(
+    tmp_path: Path, changes: dict[str, object], expected: tuple[str, str, str]
+) -> None:
     values = dict(zip(HEADER, GOOD, strict=True)) | changes
     found = findings_for(tmp_path, [values[h] for h in HEADER])
     assert found == [expected]
 
 
 def test_text_longer_than_excel_allows_is_an_error(tmp_path: Path) -> None:
-    path = build(tmp_path / "long.xlsx", Sheet(titles=["Return"], header=HEADER, rows=[row(Progress="LONGNOTE")]))
+    path = build(
+        tmp_path / "long.xlsx",
+        Sheet(titles=["Return"], header=HEADER, rows=[row(Progress="LONGNOTE")]),
+    )
     replace_text(path, "LONGNOTE", "x" * (EXCEL_CELL_LIMIT + 1))
     (finding,) = validate_register(read_register(path), today=TODAY)
     assert (finding.code, finding.cell) == ("too-long", "F4")
@@ -79,9 +106,16 @@ def test_refs_are_unique_per_partner_whatever_their_punctuation(tmp_path: Path) 
 def test_messages_speak_plain_english(tmp_path: Path) -> None:
     path = build(tmp_path / "r.xlsx", Sheet(header=HEADER, rows=[row(Status="Maybe")]))
     (finding,) = validate_register(read_register(path), today=TODAY)
-    assert finding.message == "Status 'Maybe' is not one of: Not started, In progress, Complete, Closed, Paused"
+    assert (
+        finding.message
+        == "Status 'Maybe' is not one of: Not started, In progress, Complete, Closed, Paused"
+    )
     assert (finding.sheet, finding.cell, finding.row, finding.column, finding.field) == (
-        "Register", "D2", 2, "Status", "status"
+        "Register",
+        "D2",
+        2,
+        "Status",
+        "status",
     )
 
 
@@ -103,7 +137,11 @@ def test_indicator_rag_and_patterns(tmp_path: Path) -> None:
 
 def test_risk_score_and_ranges(tmp_path: Path) -> None:
     header = ["Risk Ref", "Risk Description", "Likelihood", "Impact", "Risk Score"]
-    rows = [["R1", "Contact centre fails", 2, 5, 10], ["R2", "CRM late", 3, 4, 11], ["R3", "Staff", 6, 1, 6]]
+    rows = [
+        ["R1", "Contact centre fails", 2, 5, 10],
+        ["R2", "CRM late", 3, 4, 11],
+        ["R3", "Staff", 6, 1, 6],
+    ]
     found = findings_for(tmp_path, *rows, header=header)
     assert ("risk-score", "E5", "error") in found
     assert ("out-of-range", "C6", "error") in found
@@ -126,13 +164,20 @@ def test_cli_validate_exit_codes_and_json(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["validate", str(clean), "--today", "2007-03-20"]).exit_code == 0
     assert runner.invoke(cli, ["validate", str(warn), "--today", "2007-03-20"]).exit_code == 0
-    assert runner.invoke(cli, ["validate", str(warn), "--today", "2007-03-20", "--strict"]).exit_code == 1
+    assert (
+        runner.invoke(cli, ["validate", str(warn), "--today", "2007-03-20", "--strict"]).exit_code
+        == 1
+    )
     result = runner.invoke(cli, ["validate", str(bad), "--today", "2007-03-20", "--format", "json"])
     assert result.exit_code == 1
     data = json.loads(result.output)
     (file,) = data["files"]
     assert (file["schema"], file["sheet"], file["records"], file["errors"], file["warnings"]) == (
-        "recommendations", "Register", 1, 1, 0
+        "recommendations",
+        "Register",
+        1,
+        1,
+        0,
     )
     assert file["findings"] == [
         {
@@ -158,7 +203,9 @@ def test_a_folder_validates_file_by_file(tmp_path: Path) -> None:
     build(tmp_path / "returns" / "a.xlsx", Sheet(header=HEADER, rows=[GOOD]))
     build(tmp_path / "returns" / "b.xlsx", Sheet(header=HEADER, rows=[row(RAG="Purple")]))
     (tmp_path / "returns" / "~$b.xlsx").write_bytes(b"owner file")
-    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "returns"), "--format", "json", "--today", "2007-03-20"])
+    result = CliRunner().invoke(
+        cli, ["validate", str(tmp_path / "returns"), "--format", "json", "--today", "2007-03-20"]
+    )
     data = json.loads(result.output)
     assert [Path(f["path"]).name for f in data["files"]] == ["a.xlsx", "b.xlsx"]
     assert result.exit_code == 1
@@ -171,7 +218,9 @@ def test_schema_infer_drafts_a_schema_that_validates_its_workbook(tmp_path: Path
         ["A2", "Set up LSP board", "Erika", date(2009, 2, 17), "Amber"],
         ["A3", "Neighbourhood pilots", "Alison", date(2009, 2, 28), "Green"],
     ]
-    path = build(tmp_path / "cheshire.xlsx", Sheet(titles=["Cheshire East"], header=header, rows=rows))
+    path = build(
+        tmp_path / "cheshire.xlsx", Sheet(titles=["Cheshire East"], header=header, rows=rows)
+    )
     out = tmp_path / "cheshire.yaml"
     runner = CliRunner()
     result = runner.invoke(cli, ["schema", "infer", str(path), "--out", str(out)])
@@ -190,17 +239,38 @@ def test_schema_infer_drafts_a_schema_that_validates_its_workbook(tmp_path: Path
     bad.write_text("name: x\nfields: {a: {type: colour}}\n", encoding="utf-8")
     result = runner.invoke(cli, ["validate", str(path), "--schema", str(bad)])
     assert result.exit_code == 2
-    assert result.stderr.strip() == "xlsync: bad.yaml: field 'a' has type 'colour'; use one of text, ref, date, number, integer"
+    assert (
+        result.stderr.strip()
+        == "xlsync: bad.yaml: field 'a' has type 'colour'; use one of text, ref, date, number, integer"
+    )
 
 
 def test_schema_show_and_list_agree_with_json(tmp_path: Path) -> None:
     runner = CliRunner()
     listed = json.loads(runner.invoke(cli, ["schema", "list", "--format", "json"]).output)
     assert [k["name"] for k in listed] == ["action_plan", "indicators", "recommendations", "risks"]
-    shown = json.loads(runner.invoke(cli, ["schema", "show", "recommendations", "--format", "json"]).output)
+    shown = json.loads(
+        runner.invoke(cli, ["schema", "show", "recommendations", "--format", "json"]).output
+    )
     assert list(shown["fields"]) == [
-        "ref", "section", "origin", "recommendation", "lead", "partner",
-        "agreed_date", "target_date", "status", "rag", "progress", "updated",
+        "ref",
+        "section",
+        "origin",
+        "recommendation",
+        "lead",
+        "partner",
+        "agreed_date",
+        "target_date",
+        "status",
+        "rag",
+        "progress",
+        "updated",
     ]
-    assert shown["fields"]["status"]["allowed"] == ["Not started", "In progress", "Complete", "Closed", "Paused"]
+    assert shown["fields"]["status"]["allowed"] == [
+        "Not started",
+        "In progress",
+        "Complete",
+        "Closed",
+        "Paused",
+    ]
     assert runner.invoke(cli, ["schema", "show", "nonsense"]).exit_code == 2

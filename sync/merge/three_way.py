@@ -40,7 +40,9 @@ def same(a: Any, b: Any) -> bool:
     return comparable(a) == comparable(b)
 
 
-def decide(master: Any, theirs: Any, base: Any, *, partner_owned: bool, base_known: bool) -> Outcome:
+def decide(
+    master: Any, theirs: Any, base: Any, *, partner_owned: bool, base_known: bool
+) -> Outcome:
     """The rule for one field.
 
     - equal values: nothing to do;

@@ -78,7 +78,9 @@ def kinds_summary() -> list[dict[str, Any]]:
     ]
 
 
-def merge_to_dict(plan: Any, written: Any = None, backup: Any = None, dry_run: bool = False) -> dict[str, Any]:
+def merge_to_dict(
+    plan: Any, written: Any = None, backup: Any = None, dry_run: bool = False
+) -> dict[str, Any]:
     """A merge plan (and what was written) as `xlsync merge --format json` prints it."""
     return {
         "master": plan.master,

@@ -46,9 +46,10 @@ def render_register(data: dict[str, Any]) -> str:
         fields = ["_row", *[f for f in data["records"][0] if f != "_row"]]
         lines += [
             "",
-            table([[r.get(f) for f in fields] for r in data["records"]], [
-                "row" if f == "_row" else f for f in fields
-            ]),
+            table(
+                [[r.get(f) for f in fields] for r in data["records"]],
+                ["row" if f == "_row" else f for f in fields],
+            ),
         ]
     return "\n".join(lines)
 
@@ -127,18 +128,51 @@ def render_merge(data: dict[str, Any]) -> str:
     lines = [
         table(
             [
-                [_name(r["path"]), r["partner"], r["status"], r["updated"], r["added"], r["conflicts"], r["rejected_edits"], r["reason"]]
+                [
+                    _name(r["path"]),
+                    r["partner"],
+                    r["status"],
+                    r["updated"],
+                    r["added"],
+                    r["conflicts"],
+                    r["rejected_edits"],
+                    r["reason"],
+                ]
                 for r in data["returns"]
             ],
-            ["return", "partner", "status", "updated", "added", "conflicts", "rejected edits", "note"],
+            [
+                "return",
+                "partner",
+                "status",
+                "updated",
+                "added",
+                "conflicts",
+                "rejected edits",
+                "note",
+            ],
         )
     ]
     sections = [
-        ("Changes" + (" (dry run: nothing written)" if data["dry_run"] else ""), data["changes"],
-         ["partner", "ref", "field", "old", "new", "source"]),
-        ("New rows (added at the end of the register)", data["added"], ["partner", "ref", "source"]),
-        ("Conflicts (both sides changed it)", data["conflicts"], ["partner", "ref", "field", "base", "master", "return", "kept"]),
-        ("Rejected edits (coordinator-owned fields)", data["rejected_edits"], ["partner", "ref", "field", "master", "return", "source"]),
+        (
+            "Changes" + (" (dry run: nothing written)" if data["dry_run"] else ""),
+            data["changes"],
+            ["partner", "ref", "field", "old", "new", "source"],
+        ),
+        (
+            "New rows (added at the end of the register)",
+            data["added"],
+            ["partner", "ref", "source"],
+        ),
+        (
+            "Conflicts (both sides changed it)",
+            data["conflicts"],
+            ["partner", "ref", "field", "base", "master", "return", "kept"],
+        ),
+        (
+            "Rejected edits (coordinator-owned fields)",
+            data["rejected_edits"],
+            ["partner", "ref", "field", "master", "return", "source"],
+        ),
         ("Missing from the return (kept in the master)", data["missing"], ["partner", "ref"]),
     ]
     changes = [_added_text(c) for c in data["changes"]]
@@ -153,9 +187,17 @@ def render_merge(data: dict[str, Any]) -> str:
         for f in r["findings"]
     ]
     if findings:
-        lines += ["", "Findings in rejected returns:", tabulate(findings, headers=["file", "cell", "severity", "message"])]
+        lines += [
+            "",
+            "Findings in rejected returns:",
+            tabulate(findings, headers=["file", "cell", "severity", "message"]),
+        ]
     if data.get("written"):
-        lines += ["", f"Wrote {data['written']}" + (f" (previous copy kept as {data['backup']})" if data.get("backup") else "")]
+        lines += [
+            "",
+            f"Wrote {data['written']}"
+            + (f" (previous copy kept as {data['backup']})" if data.get("backup") else ""),
+        ]
     elif not data["dry_run"]:
         lines += ["", "Nothing to change; the master was not written."]
     return "\n".join(lines)
@@ -165,7 +207,7 @@ def _added_text(change: dict[str, Any]) -> dict[str, Any]:
     """A change whose new text extends the old shows only what was added ("+ 6 March 2007 …")."""
     old, new = change.get("old"), change.get("new")
     if isinstance(old, str) and isinstance(new, str) and old and new != old and new.startswith(old):
-        return {**change, "old": "…" + old[-20:], "new": "+ " + new[len(old):].strip()}
+        return {**change, "old": "…" + old[-20:], "new": "+ " + new[len(old) :].strip()}
     return change
 
 
@@ -178,19 +220,35 @@ def render_status(data: dict[str, Any]) -> str:
         if p["returned"] and p["newer_than_merge"]:
             returned += " (not yet merged)"
         rows.append(
-            [p["partner"], p["records"], *[p["by_status"].get(s, 0) for s in statuses],
-             " ".join(f"{k[0]}:{v}" for k, v in sorted(p["by_rag"].items()) if k != "(blank)"),
-             len(p["overdue"]), p["last_merged"] or "never", returned]
+            [
+                p["partner"],
+                p["records"],
+                *[p["by_status"].get(s, 0) for s in statuses],
+                " ".join(f"{k[0]}:{v}" for k, v in sorted(p["by_rag"].items()) if k != "(blank)"),
+                len(p["overdue"]),
+                p["last_merged"] or "never",
+                returned,
+            ]
         )
-    lines = [table(rows, ["partner", "records", *statuses, "RAG", "overdue", "last merged", "return"])]
+    lines = [
+        table(rows, ["partner", "records", *statuses, "RAG", "overdue", "last merged", "return"])
+    ]
     overdue = [[p["partner"], ", ".join(p["overdue"])] for p in data["partners"] if p["overdue"]]
     if overdue:
-        lines += ["", f"Overdue at {data['today']} (target date passed, not complete):", table(overdue, ["partner", "refs"])]
+        lines += [
+            "",
+            f"Overdue at {data['today']} (target date passed, not complete):",
+            table(overdue, ["partner", "refs"]),
+        ]
     if data["missing"]:
         when = f" (deadline {data['deadline']})" if data["deadline"] else ""
         lines += ["", f"Not returned{when}: " + ", ".join(data["missing"])]
     if data["unmatched_returns"]:
-        lines += ["", "Files in the returns folder that match no partner: " + ", ".join(_name(p) for p in data["unmatched_returns"])]
+        lines += [
+            "",
+            "Files in the returns folder that match no partner: "
+            + ", ".join(_name(p) for p in data["unmatched_returns"]),
+        ]
     return "\n".join(lines)
 
 
@@ -198,11 +256,28 @@ def render_diff(data: dict[str, Any]) -> str:
     """Records added and removed, and each changed field with its cells."""
     lines = [f"--- {data['old']}", f"+++ {data['new']}"]
     if data["added"]:
-        lines += ["", "Added:", table([[r["partner"], r["ref"], r["cell"]] for r in data["added"]], ["partner", "ref", "cell"])]
+        lines += [
+            "",
+            "Added:",
+            table(
+                [[r["partner"], r["ref"], r["cell"]] for r in data["added"]],
+                ["partner", "ref", "cell"],
+            ),
+        ]
     if data["removed"]:
-        lines += ["", "Removed:", table([[r["partner"], r["ref"], r["cell"]] for r in data["removed"]], ["partner", "ref", "cell"])]
+        lines += [
+            "",
+            "Removed:",
+            table(
+                [[r["partner"], r["ref"], r["cell"]] for r in data["removed"]],
+                ["partner", "ref", "cell"],
+            ),
+        ]
     if data["changed"]:
-        rows = [[c["partner"], c["ref"], c["field"], c["old"], c["new"], c["new_cell"]] for c in map(_added_text, data["changed"])]
+        rows = [
+            [c["partner"], c["ref"], c["field"], c["old"], c["new"], c["new_cell"]]
+            for c in map(_added_text, data["changed"])
+        ]
         lines += ["", "Changed:", table(rows, ["partner", "ref", "field", "old", "new", "cell"])]
     if len(lines) == 2:
         lines += ["", "No differences in values."]

@@ -25,7 +25,15 @@ def annotate_copy(register: Register, findings: Sequence[Finding], out_dir: Path
     rows: list[list[Any]] = [HEADER]
     links: dict[tuple[int, int], str] = {}
     for n, f in enumerate(findings, start=2):
-        rows.append([f.severity, f"{f.sheet}!{f.cell}" if f.cell else f.sheet, f.column, _shown(f.value), f.message])
+        rows.append(
+            [
+                f.severity,
+                f"{f.sheet}!{f.cell}" if f.cell else f.sheet,
+                f.column,
+                _shown(f.value),
+                f.message,
+            ]
+        )
         if f.cell:
             links[(n, 2)] = f"{quote_sheet(f.sheet)}!{f.cell}"
     if register.format in ("xlsx", "xlsm"):
@@ -90,7 +98,10 @@ def _rebuilt_copy(
                 cell.value = value
                 if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
                     cell.data_type = "s"
-    fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
+    fills = {
+        "error": PatternFill("solid", fgColor="FFC7CE"),
+        "warning": PatternFill("solid", fgColor="FFEB9C"),
+    }
     for ref, items in by_cell.items():
         cell = ws.cell(ref.row, ref.col)
         cell.fill = fills[_worst(items)]

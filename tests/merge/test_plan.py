@@ -19,25 +19,45 @@ COLUMNS = {"partner": 1, "ref": 2, "recommendation": 3, "status": 4, "progress":
 
 
 def rec(partner: str, ref: str, row: int, **values: Any) -> Record:
-    base = {"partner": partner, "ref": ref, "recommendation": "Do it", "status": "In progress",
-            "progress": "7 September 2005 begun", "updated": date(2005, 9, 7)}
+    base = {
+        "partner": partner,
+        "ref": ref,
+        "recommendation": "Do it",
+        "status": "In progress",
+        "progress": "7 September 2005 begun",
+        "updated": date(2005, 9, 7),
+    }
     base.update(values)
     return Record(record_key(partner, ref, True), partner, ref, base, row)
 
 
 def master(*records: Record) -> Table:
-    return Table("master.xlsx", "Register", COLUMNS, list(records), last_row=max(r.row for r in records))
+    return Table(
+        "master.xlsx", "Register", COLUMNS, list(records), last_row=max(r.row for r in records)
+    )
 
 
-def ret(partner: str, *records: Record, base: dict[str, dict[str, Any]] | None = None,
-        findings: tuple[Finding, ...] = (), bad_rows: frozenset[int] = frozenset()) -> ReturnInput:
+def ret(
+    partner: str,
+    *records: Record,
+    base: dict[str, dict[str, Any]] | None = None,
+    findings: tuple[Finding, ...] = (),
+    bad_rows: frozenset[int] = frozenset(),
+) -> ReturnInput:
     table = Table(f"{partner}.xlsx", "Return", COLUMNS, list(records), 10)
     return ReturnInput(table, partner, base, findings, bad_rows)
 
 
 def plan(m: Table, *returns: ReturnInput, **kw: Any):  # type: ignore[no-untyped-def]
-    return plan_merge(KIND, m, list(returns), keyed_by_partner=True, history_field="progress",
-                      date_field="updated", **kw)
+    return plan_merge(
+        KIND,
+        m,
+        list(returns),
+        keyed_by_partner=True,
+        history_field="progress",
+        date_field="updated",
+        **kw,
+    )
 
 
 def test_refs_match_whatever_their_punctuation() -> None:
@@ -62,7 +82,12 @@ def test_partner_change_is_applied_and_logged_with_its_source() -> None:
     p = plan(m, r)
     (change,) = p.changes
     assert (change.partner, change.ref, change.field, change.old, change.new) == (
-        "Chorley", "8.", "status", "In progress", "Complete")
+        "Chorley",
+        "8.",
+        "status",
+        "In progress",
+        "Complete",
+    )
     assert str(change.cell) == "Register!D5"
     assert change.source == "Chorley.xlsx!Return!D4"
     assert p.returns[0].status == "merged"
@@ -97,7 +122,9 @@ def test_master_only_change_is_kept() -> None:
 
 def test_new_rows_are_added_and_missing_rows_only_reported() -> None:
     m = master(rec("Chorley", "8.", 5), rec("Chorley", "9.", 6), rec("Burnley", "1", 7))
-    p = plan(m, ret("Chorley", rec("Chorley", "8.", 4), rec("Chorley", "30.", 5, recommendation="New")))
+    p = plan(
+        m, ret("Chorley", rec("Chorley", "8.", 4), rec("Chorley", "30.", 5, recommendation="New"))
+    )
     assert [(a.partner, a.ref) for a in p.added] == [("Chorley", "30.")]
     assert [(x.partner, x.ref) for x in p.missing] == [("Chorley", "9.")]
     assert p.added[0].values["recommendation"] == "New"
@@ -109,15 +136,24 @@ def test_a_new_note_joins_the_history_with_its_date() -> None:
     p = plan(m, ret("Chorley", rec("Chorley", "8.", 4, progress=note, updated=date(2007, 3, 6))))
     old, new = p.history
     assert (old.when, old.ref, old.text, old.source) == (
-        date(2005, 9, 7), "8.", "7 September 2005 begun", "master.xlsx!Register!E5")
+        date(2005, 9, 7),
+        "8.",
+        "7 September 2005 begun",
+        "master.xlsx!Register!E5",
+    )
     assert (new.when, new.partner, new.ref, new.text) == (date(2007, 3, 6), "Chorley", "8.", note)
 
 
 def test_a_return_with_errors_is_rejected_unless_valid_rows_are_accepted() -> None:
     bad = Finding("not-allowed", "error", "Status 'Maybe' ...", row=5)
     m = master(rec("Chorley", "8.", 5), rec("Chorley", "9.", 6))
-    r = ret("Chorley", rec("Chorley", "8.", 4, status="Complete"), rec("Chorley", "9.", 5, status="Maybe"),
-            findings=(bad,), bad_rows=frozenset({5}))
+    r = ret(
+        "Chorley",
+        rec("Chorley", "8.", 4, status="Complete"),
+        rec("Chorley", "9.", 5, status="Maybe"),
+        findings=(bad,),
+        bad_rows=frozenset({5}),
+    )
     p = plan(m, r)
     assert p.returns[0].status == "rejected" and p.changes == []
     p = plan(m, r, accept_valid_rows=True)
@@ -129,13 +165,21 @@ def _apply(m: Table, p: Any) -> Table:
     """The master as it would be after the plan, for checking the laws."""
     by_cell = {(c.cell.row, c.field): c.new for c in p.changes}
     records = [
-        Record(r.key, r.partner, r.ref, {k: by_cell.get((r.row, k), v) for k, v in r.values.items()}, r.row)
+        Record(
+            r.key,
+            r.partner,
+            r.ref,
+            {k: by_cell.get((r.row, k), v) for k, v in r.values.items()},
+            r.row,
+        )
         for r in m.records
     ]
     row = m.last_row
     for a in p.added:
         row += 1
-        records.append(Record(record_key(a.partner, a.ref, True), a.partner, a.ref, dict(a.values), row))
+        records.append(
+            Record(record_key(a.partner, a.ref, True), a.partner, a.ref, dict(a.values), row)
+        )
     return Table(m.path, m.sheet, m.columns, records, row)
 
 
@@ -151,14 +195,21 @@ TEXT = st.sampled_from(["Do it", "Do it now", "Reworded", None])
     with_base=st.booleans(),
 )
 def test_laws_idempotent_nothing_deleted_ownership_holds(
-    master_status: list[str], return_status: list[str | None], wording: list[str | None], with_base: bool
+    master_status: list[str],
+    return_status: list[str | None],
+    wording: list[str | None],
+    with_base: bool,
 ) -> None:
     m = master(*[rec("Chorley", str(i + 1), 5 + i, status=s) for i, s in enumerate(master_status)])
     r_records = [
         rec("Chorley", str(i + 1), 4 + i, status=s, recommendation=wording[i])
         for i, s in enumerate(return_status)
     ]
-    base = {r.key: {"status": "In progress", "recommendation": "Do it"} for r in m.records} if with_base else None
+    base = (
+        {r.key: {"status": "In progress", "recommendation": "Do it"} for r in m.records}
+        if with_base
+        else None
+    )
     r = ret("Chorley", *r_records, base=base)
     first = plan(m, r)
     # ownership: no planned change touches a coordinator-owned field

@@ -24,8 +24,14 @@ TRACKER = Sheet(
     ],
     rows=[
         "External Publicity",
-        ["10.", "To promote the web site.", "7 September 2005\nStrap line in use.", "Ongoing",
-         "30th October 2006", "ask IT"],
+        [
+            "10.",
+            "To promote the web site.",
+            "7 September 2005\nStrap line in use.",
+            "Ongoing",
+            "30th October 2006",
+            "ask IT",
+        ],
         [None, None, "This item is now considered closed."],
         ["11.", "To publish FAQs", "Done via plasma screen.", "Closed", date(2007, 3, 6)],
         "Internal Information",
