@@ -44,7 +44,7 @@ def _edit_return(path: Path, edits: Callable[[Any, Any], None]) -> None:
 
 
 def _cell(register: Any, index: int, field: str) -> str:
-    return register.cell(index, field).address
+    return str(register.cell(index, field).address)
 
 
 def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:

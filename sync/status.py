@@ -111,9 +111,9 @@ def master_status(
     for row in sheet_rows(book, LOG_SHEET)[1:]:
         if len(row) < 2 or not isinstance(row[0], datetime):
             continue
-        ps = partners.get(normalise_partner(row[1]))
-        if ps is not None and (ps.last_merged is None or row[0] > ps.last_merged):
-            ps.last_merged = row[0]
+        merged = partners.get(normalise_partner(row[1]))
+        if merged is not None and (merged.last_merged is None or row[0] > merged.last_merged):
+            merged.last_merged = row[0]
     unmatched: list[str] = []
     if returns_dir is not None:
         names = [p.partner for p in partners.values()]

@@ -37,7 +37,7 @@ def comparable(value: Any) -> Any:
 
 
 def same(a: Any, b: Any) -> bool:
-    return comparable(a) == comparable(b)
+    return bool(comparable(a) == comparable(b))
 
 
 def decide(
