@@ -1,0 +1,355 @@
+"""The committee report: a master register gathered into summary, overdue list and monitoring history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sync.errors import XlsyncError
+from sync.merge.keys import normalise_partner, normalise_ref
+from sync.merge.run import match_partner, sheet_rows
+from sync.model import clean
+from sync.read.dates import split_dated_notes, to_date
+from sync.read.open import Book, open_book
+from sync.read.table import read_register
+from sync.state import HISTORY_SHEET
+from sync.status import DONE, master_status
+from sync.validate import canonical_frame
+
+CLOSED_LINE = "This item is now considered closed."  # the wording of Chorley's monitoring reports
+NO_PARTNER = "(no partner)"
+BLANK = "(blank)"  # what `xlsync status` counts an empty status or RAG under
+WORD_JOINER = "\u2060"
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# a date inside a sentence ("The last meeting was held on 26 May 2006, further ..."): not the
+# start of a new entry, which follows the start of the cell, a line break or a full stop
+_INLINE_DATE = re.compile(rf"(?<=[^\s.!?:;]) (\d{{1,2}}(?:st|nd|rd|th)? ?(?:{_MONTHS})) (\d{{4}})")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One dated progress entry of a recommendation; `when` is None for an undated note."""
+
+    when: date | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One recommendation as the committee reads it: what was agreed, where it stands, its history."""
+
+    partner: str
+    section: str | None
+    ref: str
+    recommendation: str
+    lead: str | None
+    target_date: date | None
+    status: str | None
+    rag: str | None
+    updated: date | None
+    row: int
+    history: tuple[Entry, ...] = ()
+    days_overdue: int | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.status in DONE
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue is not None
+
+    @property
+    def says_closed(self) -> bool:
+        """Whether the officer's own notes already close the item ("This item is now considered closed")."""
+        return any("considered closed" in e.text.lower() for e in self.history)
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerSummary:
+    """One partner's line of the summary: records by status and by RAG, and how many are overdue."""
+
+    partner: str
+    records: int
+    by_status: dict[str, int]
+    by_rag: dict[str, int]
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeReport:
+    """Everything the workbook and the HTML page show, read once from the master."""
+
+    master: Path
+    title: str
+    today: date
+    partners: tuple[PartnerSummary, ...]
+    items: tuple[Item, ...]
+    statuses: tuple[str, ...]
+    rags: tuple[str, ...]
+    has_rag: bool
+    sections: tuple[str, ...] = ()
+    partner_filter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def subtitle(self) -> str:
+        who = f"{self.partner_filter}: " if self.partner_filter else ""
+        return f"{who}monitoring report, position at {long_date(self.today)}"
+
+    def total(self, status: str | None = None, rag: str | None = None) -> int:
+        """A column total of the summary: all records, or those with one status or one RAG."""
+        if status is not None:
+            return sum(p.by_status.get(status, 0) for p in self.partners)
+        if rag is not None:
+            return sum(p.by_rag.get(rag, 0) for p in self.partners)
+        return sum(p.records for p in self.partners)
+
+    @property
+    def overdue_items(self) -> list[Item]:
+        """Overdue recommendations, partner by partner, the longest overdue first."""
+        order = {p.partner: i for i, p in enumerate(self.partners)}
+        found = [i for i in self.items if i.overdue]
+        return sorted(found, key=lambda i: (order.get(i.partner, 0), -(i.days_overdue or 0)))
+
+    def grouped(self) -> Iterator[tuple[str, list[tuple[str | None, list[Item]]]]]:
+        """Partner by partner, section by section, the items in register order (as seed 003 reads)."""
+        for summary in self.partners:
+            mine = [i for i in self.items if i.partner == summary.partner]
+            order = [None, *self.sections]
+            sections: dict[str | None, list[Item]] = {}
+            for item in sorted(mine, key=lambda i: _section_rank(order, i.section)):
+                sections.setdefault(item.section, []).append(item)
+            yield summary.partner, list(sections.items())
+
+
+def _section_rank(order: list[str | None], section: str | None) -> int:
+    return order.index(section) if section in order else len(order)
+
+
+def column_label(group: str, key: str) -> str:
+    """A summary column's heading: an empty status or RAG gets a heading of its own, so the two
+    "(blank)" columns `xlsync status` counts are told apart."""
+    if key != BLANK:
+        return key
+    return "No status" if group == "status" else "No RAG"
+
+
+def long_date(when: date) -> str:
+    """ "7 September 2005", as the monitoring reports write dates (no %-d: it fails on Windows)."""
+    return f"{when.day} {when:%B %Y}"
+
+
+def build_report(
+    master: str | Path,
+    out: str | Path,
+    *,
+    today: date | None = None,
+    partner: str | None = None,
+) -> Path:
+    """Write the committee report for `master` to `out`: a workbook (.xlsx) or a web page (.html)."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".xlsx", ".html"):
+        raise XlsyncError("report output must end .xlsx or .html", out)
+    report = collect_report(master, today=today, partner=partner)
+    if suffix == ".xlsx":
+        from sync.report.workbook import write_workbook
+
+        return write_workbook(report, Path(out))
+    from sync.report.html import write_html
+
+    return write_html(report, Path(out))
+
+
+def collect_report(
+    master: str | Path, *, today: date | None = None, partner: str | None = None
+) -> CommitteeReport:
+    """Read the master once into the report's model: summary per partner, items with full history."""
+    master = Path(master)
+    today = today or date.today()
+    book = open_book(master)
+    register = read_register(master, schema="recommendations", book=book)
+    keyed = "partner" in register.columns
+    frame, _ = canonical_frame(register)  # "Done" counts as Complete, as in `xlsync status`
+    names = list(frame.columns)
+    title = _title(book, register.sheet, register.header_row) or master.stem
+    history = _history_by_key(sheet_rows(book, HISTORY_SHEET), keyed)
+
+    items: list[Item] = []
+    for index, values in enumerate(frame.itertuples(index=False, name=None)):
+        rec = {n: clean(v) for n, v in zip(names, values, strict=True)}
+        who = _text(rec.get("partner")) if keyed else title
+        ref = _text(rec.get("ref"))
+        status = _text(rec.get("status"))
+        target = to_date(rec.get("target_date"))
+        late = target is not None and target < today and (status or BLANK) not in DONE
+        # a single council's tracker has no partner column: its history matches on ref alone
+        extra = history.get((normalise_partner(who) if keyed else "", normalise_ref(rec.get("ref"))), [])
+        items.append(
+            Item(
+                partner=who or NO_PARTNER,
+                section=_text(rec.get("section")),
+                ref=ref or "",
+                recommendation=_text(rec.get("recommendation")) or "",
+                lead=_text(rec.get("lead")),
+                target_date=target,
+                status=status,
+                rag=_text(rec.get("rag")),
+                updated=to_date(rec.get("updated")),
+                row=register.rows[index],
+                history=full_history(rec.get("progress"), extra),
+                days_overdue=(today - target).days if late and target is not None else None,
+            )
+        )
+
+    if keyed:
+        status_report = master_status(master, today=today)
+        partners = [
+            PartnerSummary(
+                partner=p.partner or NO_PARTNER,
+                records=p.records,
+                by_status=dict(p.by_status),
+                by_rag=dict(p.by_rag),
+                overdue=len(p.overdue),
+            )
+            for p in status_report.partners
+        ]
+        # master_status keys partners loosely ("South Ribble" = "south-ribble"); show items under
+        # the spelling the summary uses so both halves of the report group alike
+        spelling = {normalise_partner(p.partner): p.partner for p in partners}
+        items = [_respell(i, spelling) for i in items]
+    else:
+        partners = [_summarise(title, items, has_rag="rag" in register.columns)]
+
+    if partner is not None:
+        found = match_partner(partner, [p.partner for p in partners])
+        if found is None:
+            known = ", ".join(p.partner for p in partners)
+            raise XlsyncError(f"no partner called {partner!r} in the master; its partners are {known}", master)
+        partners = [p for p in partners if p.partner == found]
+        items = [i for i in items if i.partner == found]
+        partner = found
+
+    status_field = register.kind.field("status")
+    rag_field = register.kind.field("rag")
+    return CommitteeReport(
+        master=master,
+        title=title,
+        today=today,
+        partners=tuple(partners),
+        items=tuple(items),
+        statuses=_columns(status_field.allowed, (p.by_status for p in partners)),
+        rags=_columns(rag_field.allowed, (p.by_rag for p in partners)) if "rag" in register.columns else (),
+        has_rag="rag" in register.columns,
+        sections=tuple(register.sections),
+        partner_filter=partner,
+    )
+
+
+def _respell(item: Item, spelling: dict[str, str]) -> Item:
+    name = spelling.get(normalise_partner("" if item.partner == NO_PARTNER else item.partner))
+    if name is None or name == item.partner:
+        return item
+    return replace(item, partner=name)
+
+
+def _summarise(partner: str, items: list[Item], has_rag: bool) -> PartnerSummary:
+    """The summary line of a single council's tracker, which has no Partner column for
+    `master_status` to group by; counted by the same rules."""
+    by_status: dict[str, int] = {}
+    by_rag: dict[str, int] = {}
+    for item in items:
+        by_status[item.status or BLANK] = by_status.get(item.status or BLANK, 0) + 1
+        if has_rag:
+            by_rag[item.rag or BLANK] = by_rag.get(item.rag or BLANK, 0) + 1
+    return PartnerSummary(partner, len(items), by_status, by_rag, sum(i.overdue for i in items))
+
+
+def _columns(allowed: tuple[str, ...], counts: Any) -> tuple[str, ...]:
+    """The vocabulary in its own order, then any other value found (a typo, "(blank)")."""
+    seen: list[str] = []
+    for count in counts:
+        seen += [k for k in count if k not in seen]
+    return (*allowed, *sorted((k for k in seen if k not in allowed), key=lambda k: (k == BLANK, k)))
+
+
+def full_history(progress: Any, extra: list[Entry]) -> tuple[Entry, ...]:
+    """A recommendation's entries: those in its progress cell plus those the merge history kept,
+    de-duplicated, oldest first. Undated text leads, as officers write it above the first date."""
+    entries: list[Entry] = [*extra]
+    if isinstance(progress, str):
+        entries += split_entries(progress)
+    kept: list[Entry] = []
+    for entry in entries:
+        same = next((k for k in kept if k.when == entry.when and _overlaps(k.text, entry.text)), None)
+        if same is None:
+            kept.append(entry)
+        elif len(_squash(entry.text)) > len(_squash(same.text)):
+            # officers add a line under the last entry ("This item is now considered closed."):
+            # the longer text is the same entry, grown
+            kept[kept.index(same)] = entry
+    return tuple(sorted(kept, key=lambda e: e.when or date.min))
+
+
+def split_entries(note: str) -> list[Entry]:
+    """A progress note's dated entries, leaving dates inside a sentence in their sentence."""
+    guarded = _INLINE_DATE.sub(lambda m: f" {m[1]}{WORD_JOINER}{m[2]}", note)
+    return [
+        Entry(when, text.replace(WORD_JOINER, " "))
+        for when, text in split_dated_notes(guarded)
+        if text or when
+    ]
+
+
+def _overlaps(a: str, b: str) -> bool:
+    a, b = _squash(a), _squash(b)
+    return a.startswith(b) or b.startswith(a)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _history_by_key(rows: list[list[Any]], keyed: bool) -> dict[tuple[str, str], list[Entry]]:
+    """The merge history sheet's notes by (partner, ref); a note that kept a whole progress cell
+    is split into its dated entries, undated parts taking the date the note was recorded."""
+    found: dict[tuple[str, str], list[Entry]] = {}
+    for row in rows[1:]:
+        row = [*row, None, None, None, None][:4]
+        when, who, ref, note = row
+        if not isinstance(note, str) or not note.strip():
+            continue
+        recorded = to_date(when) if isinstance(when, date | datetime | str) else None
+        key = (normalise_partner(who) if keyed else "", normalise_ref(ref))
+        for entry in split_entries(note):
+            found.setdefault(key, []).append(Entry(entry.when or recorded, entry.text))
+    return found
+
+
+def _title(book: Book, sheet: str, header_row: int) -> str | None:
+    """The register's first title row ("Lancashire Shared Services Contact Centre Partnership")."""
+    grid = book.sheet(sheet)
+    for row in range(grid.first_row, header_row):
+        for value in grid.rows[row - grid.first_row]:
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return None
+
+
+def _text(value: Any) -> str | None:
+    """A cell's value as report text: refs read as numbers (2.0) shown as written (2)."""
+    value = clean(value)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return long_date(value)
+    text = str(value).strip()
+    return text or None
