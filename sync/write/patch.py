@@ -1,0 +1,608 @@
+"""Write cells, rows, fills, notes and xlsync's own sheets into an existing workbook, losslessly.
+
+The workbook is patched as a zip package: parts that need no change are copied byte for
+byte, and in a changed worksheet only the changed cells (and appended rows) are spliced into
+the XML text. Text, charts, images, sparklines, x14 extensions, macros... all survive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sync.cells import CellRef, a1
+from sync.errors import UnreadableFile, WriteRefused
+from sync.write import atomic
+from sync.write.book import SheetEntry, Workbook
+from sync.write.comments import CommentError, add_notes
+from sync.write.owned import CellXml, inline_text, refuse_sheet_name, render_sheet
+from sync.write.package import CT, Package
+from sync.write.ranges import Area, grow_reference, grown
+from sync.write.sheetxml import CellWrite, Content, Formula, SheetDoc, SheetError
+from sync.write.strings import SharedStrings
+from sync.write.styles import Styles
+from sync.write.values import (
+    Value,
+    date_serial,
+    number_text,
+    refuse_date,
+    refuse_position,
+    refuse_reason,
+)
+from sync.write.xmltext import apply_edits, retag, set_attr, unescape
+
+__all__ = ["AppendRows", "Edits", "NewSheet", "PatchResult", "Value", "patch", "patch_workbook"]
+
+FILL_KINDS = ("error", "warning")
+SHEET_STATES = ("visible", "hidden", "veryHidden")
+# Text a spreadsheet would take for a formula if typed in; stored as text with a quote prefix.
+FORMULA_LEADS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True, slots=True)
+class AppendRows:
+    """New records added below a table, formatted like `style_row`."""
+
+    sheet: str
+    start_row: int  # rows start_row.. must hold no values yet
+    style_row: int  # each new cell copies this row's style in its column, and the row's attributes
+    rows: list[dict[int, Value]]  # column (1-based) -> value
+
+
+@dataclass(frozen=True, slots=True)
+class NewSheet:
+    """A sheet xlsync owns (sync log, history, state); rewritten whole, in place if it exists."""
+
+    name: str
+    rows: list[list[Value]]  # the first row is the header (bold)
+    state: str = "visible"  # "visible" | "hidden" | "veryHidden"
+    widths: dict[int, float] = field(default_factory=dict)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "'Register'!E7"
+
+
+@dataclass(slots=True)
+class Edits:
+    """Everything one write changes in a workbook."""
+
+    cells: dict[CellRef, Value] = field(default_factory=dict)
+    append: list[AppendRows] = field(default_factory=list)
+    fills: dict[CellRef, str] = field(default_factory=dict)  # "error" (red) | "warning" (amber)
+    comments: dict[CellRef, str] = field(default_factory=dict)  # a note, author "xlsync"
+    sheets: list[NewSheet] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PatchResult:
+    """What a patch wrote: the parts of the package that changed and the cells written."""
+
+    source: Path
+    target: Path
+    parts_changed: tuple[str, ...]  # zip entry names changed, added or removed
+    parts_kept: int  # entries copied unchanged
+    cells_written: tuple[CellRef, ...]  # cells given a value or cleared (appended rows included)
+    rows_appended: int
+    sheets_written: tuple[str, ...]
+    backup: Path | None
+    fingerprint: str  # of the file written
+
+
+def patch(source: str | Path, target: str | Path, cells: Mapping[str, Value]) -> PatchResult:
+    """Write values into cells named like "Sheet!B7" (text is always text, never a formula)."""
+    edits = Edits()
+    for name, value in cells.items():
+        try:
+            ref = CellRef.parse(name)
+        except ValueError as exc:
+            raise WriteRefused(str(exc), source) from None
+        edits.cells[ref] = value
+    return patch_workbook(source, target, edits)
+
+
+def patch_workbook(
+    source: str | Path,
+    target: str | Path,
+    edits: Edits,
+    *,
+    expect_fingerprint: str | None = None,
+    backup: bool = True,
+    force: bool = False,
+    lock_timeout: float = atomic.DEFAULT_LOCK_TIMEOUT,
+    recalc: bool = True,
+) -> PatchResult:
+    """Apply `edits` to the workbook at `source` and save the result atomically at `target`.
+
+    `source` and `target` may be the same file. Nothing is written when any edit breaks one of
+    Excel's limits (WriteRefused), when `source` no longer has `expect_fingerprint` (it changed
+    on disk since it was read), or when Excel has `target` open (WorkbookLocked, unless
+    `force`). With `recalc`, a workbook holding formulas is marked to recalculate on opening,
+    so totals over changed cells are never shown stale.
+    """
+    source, target = Path(source), Path(target)
+    _check(edits, source)
+    atomic.check_not_open(target, force)
+    with atomic.lock(target, lock_timeout):
+        try:
+            raw = source.read_bytes()
+        except FileNotFoundError:
+            raise UnreadableFile("file not found", source) from None
+        except OSError as exc:
+            raise UnreadableFile(f"cannot be read ({exc.strerror})", source) from None
+        read_as = atomic.fingerprint_bytes(raw)
+        if expect_fingerprint is not None and read_as != expect_fingerprint:
+            raise WriteRefused(
+                "was changed on disk since xlsync read it; nothing was written, run again", source
+            )
+        pkg = Package.read(raw, source)
+        patcher = _Patcher(pkg, source, recalc)
+        patcher.apply(edits)
+        buffer = io.BytesIO()
+        pkg.write(buffer)
+        payload = buffer.getvalue()
+        same_file = target.exists() and source.resolve() == target.resolve()
+        saved = atomic.atomic_write(
+            target,
+            lambda fh: fh.write(payload),
+            backup=backup,
+            expect=read_as if same_file else None,
+        )
+    return PatchResult(
+        source=source,
+        target=target,
+        parts_changed=tuple(pkg.changed_parts()),
+        parts_kept=sum(1 for i in pkg.infos if i.filename not in set(pkg.changed_parts())),
+        cells_written=tuple(patcher.written),
+        rows_appended=sum(len(a.rows) for a in edits.append),
+        sheets_written=tuple(s.name for s in edits.sheets),
+        backup=saved,
+        fingerprint=atomic.fingerprint_bytes(payload),
+    )
+
+
+def _check(edits: Edits, path: Path) -> None:
+    """Refuse, before anything is read or written, edits Excel could not hold."""
+
+    def value_ok(value: object, where: str) -> None:
+        reason = refuse_reason(value)
+        if reason:
+            raise WriteRefused(reason, path, where)
+
+    def position_ok(row: int, col: int, where: str) -> None:
+        reason = refuse_position(row, col)
+        if reason:
+            raise WriteRefused(reason, path, where)
+
+    for ref, value in edits.cells.items():
+        position_ok(ref.row, ref.col, str(ref.sheet))
+        value_ok(value, str(ref))
+    for ref, kind in edits.fills.items():
+        position_ok(ref.row, ref.col, str(ref.sheet))
+        if kind not in FILL_KINDS:
+            raise WriteRefused(f"unknown fill {kind!r} (use 'error' or 'warning')", path, str(ref))
+    for ref, text in edits.comments.items():
+        position_ok(ref.row, ref.col, str(ref.sheet))
+        value_ok(text, str(ref))
+    blocks: dict[str, list[tuple[int, int]]] = {}
+    for block in edits.append:
+        end = block.start_row + len(block.rows) - 1
+        position_ok(block.start_row, 1, block.sheet)
+        position_ok(max(end, block.start_row), 1, block.sheet)
+        position_ok(block.style_row, 1, block.sheet)
+        for i, values in enumerate(block.rows):
+            for col, value in values.items():
+                position_ok(block.start_row + i, col, block.sheet)
+                value_ok(value, str(CellRef(block.sheet, block.start_row + i, col)))
+        for lo, hi in blocks.get(block.sheet.casefold(), []):
+            if block.start_row <= hi and end >= lo:
+                raise WriteRefused(f"two blocks of new rows overlap on sheet {block.sheet}", path)
+        blocks.setdefault(block.sheet.casefold(), []).append((block.start_row, end))
+    names: set[str] = set()
+    for sheet in edits.sheets:
+        reason = refuse_sheet_name(sheet.name)
+        if reason:
+            raise WriteRefused(reason, path)
+        if sheet.name.casefold() in names:
+            raise WriteRefused(f"sheet {sheet.name!r} is given twice", path)
+        names.add(sheet.name.casefold())
+        if sheet.state not in SHEET_STATES:
+            raise WriteRefused(f"unknown sheet state {sheet.state!r}", path)
+        for r, values in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(values, start=1):
+                position_ok(r, c, sheet.name)
+                value_ok(value, str(CellRef(sheet.name, r, c)))
+        for (r, c), _ in sheet.links.items():
+            position_ok(r, c, sheet.name)
+        for c in sheet.widths:
+            position_ok(1, c, sheet.name)
+
+
+@dataclass(slots=True)
+class _SheetPlan:
+    """The edits for one existing worksheet, gathered before it is patched."""
+
+    entry: SheetEntry
+    cells: dict[tuple[int, int], Value] = field(default_factory=dict)
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    appends: list[AppendRows] = field(default_factory=list)
+
+
+class _Patcher:
+    """Applies one Edits to a package read into memory."""
+
+    def __init__(self, pkg: Package, path: Path, recalc: bool) -> None:
+        self.pkg = pkg
+        self.path = path
+        self.recalc = recalc
+        self.book = Workbook.load(pkg)
+        self.styles = Styles.load(pkg, self.book.part)
+        self.strings = SharedStrings.load(pkg, self.book.part)
+        self.written: list[CellRef] = []
+        self.formula_overwritten = False
+        self.values_changed = False
+
+    def refuse(self, message: str, cell: str | None = None) -> WriteRefused:
+        return WriteRefused(message, self.path, cell)
+
+    # -- the whole run -----------------------------------------------------------------------
+
+    def apply(self, edits: Edits) -> None:
+        plans: dict[str, _SheetPlan] = {}
+
+        def plan_for(sheet: str) -> _SheetPlan:
+            entry = self.book.find(sheet)
+            if entry is None:
+                raise self.refuse(f"has no sheet named {sheet!r}")
+            if entry.kind != "worksheet" or entry.part is None or not self.pkg.has(entry.part):
+                raise self.refuse(
+                    f"sheet {entry.name!r} is a {entry.kind or 'missing part'}, "
+                    "not a worksheet xlsync can write cells into"
+                )
+            return plans.setdefault(entry.name, _SheetPlan(entry))
+
+        for ref, value in edits.cells.items():
+            plan_for(ref.sheet).cells[(ref.row, ref.col)] = value
+        for ref, kind in edits.fills.items():
+            plan_for(ref.sheet).fills[(ref.row, ref.col)] = kind
+        for ref, text in edits.comments.items():
+            plan_for(ref.sheet).notes[(ref.row, ref.col)] = text
+        for block in edits.append:
+            plan_for(block.sheet).appends.append(block)
+        owned = {s.name.casefold() for s in edits.sheets}
+        for name in plans:
+            if name.casefold() in owned:
+                raise self.refuse(f"sheet {name!r} is both edited and rewritten whole")
+
+        for plan in plans.values():
+            self._patch_sheet(plan)
+        for sheet in edits.sheets:
+            self._write_owned(sheet)
+        self._finish()
+
+    def _finish(self) -> None:
+        if self.formula_overwritten:
+            self._drop_calc_chain()
+        if self.recalc and self.values_changed and self._has_formulas():
+            self.book.full_calc_on_load()
+        if self.strings is not None:
+            self.strings.save()
+        self.styles.save()
+        if self.book.changed:
+            self.pkg.put(self.book.part, self.book.render())
+
+    def _has_formulas(self) -> bool:
+        for entry in self.book.sheets:
+            if entry.part and self.pkg.has(entry.part):
+                data = self.pkg.get(entry.part)
+                if re.search(rb"<(?:\w+:)?f[\s>/]", data):
+                    return True
+        return False
+
+    def _drop_calc_chain(self) -> None:
+        """Forget Excel's calculation order: Excel rebuilds it silently, while a chain naming a
+        cell that no longer holds a formula makes it offer to repair the file."""
+        for rel in self.pkg.rels(self.book.part):
+            if rel.kind == "calcChain" and not rel.external:
+                self.pkg.remove_rel(self.book.part, rel.id)
+                self.pkg.remove_override(rel.target)
+                self.pkg.remove(rel.target)
+
+    # -- one existing worksheet --------------------------------------------------------------
+
+    def _patch_sheet(self, plan: _SheetPlan) -> None:
+        entry = plan.entry
+        assert entry.part is not None
+        try:
+            doc = SheetDoc.load(self.pkg.text(entry.part))
+        except SheetError as exc:
+            raise self.refuse(f"sheet {entry.name!r} cannot be patched: {exc}") from None
+        try:
+            self._plan_sheet(plan, doc)
+            if plan.notes:
+                add_notes(self.pkg, entry.part, doc, plan.notes)
+            text = doc.render()
+        except (SheetError, CommentError) as exc:
+            raise self.refuse(f"sheet {entry.name!r} cannot be patched: {exc}") from None
+        self.pkg.put(entry.part, text)
+
+    def _plan_sheet(self, plan: _SheetPlan, doc: SheetDoc) -> None:
+        name = plan.entry.name
+        # what each cell will hold and which style it starts from, before fills are laid on
+        values: dict[tuple[int, int], Value] = dict(plan.cells)
+        base_style: dict[tuple[int, int], int | None] = {}
+        for block in plan.appends:
+            self._plan_append(block, doc, values, base_style)
+        self._check_formula_areas(doc, name, values)
+        self._reanchor_shared(doc, name, values)
+
+        for (r, c), value in sorted(values.items()):
+            cell = doc.cell(r, c)
+            if value is None and cell is None and (r, c) not in base_style:
+                continue  # clearing a cell that does not exist
+            style = base_style.get(
+                (r, c), cell.style if cell is not None else doc.default_style(r, c)
+            )
+            if cell is not None and doc.formula(cell) is not None:
+                self.formula_overwritten = True
+            content, style = self._content(value, style)
+            doc.write(r, c, CellWrite(content, style))
+            self.written.append(CellRef(name, r, c))
+            self.values_changed = True
+        for (r, c), s in base_style.items():
+            if (r, c) not in values:
+                doc.write(r, c, CellWrite(None, s))  # formatting only, as the style row has it
+        for (r, c), kind in sorted(plan.fills.items()):
+            planned = doc._writes.get(r, {}).get(c)
+            if planned is not None and planned.style is not None:
+                current: int | None = planned.style
+            else:
+                cell = doc.cell(r, c)
+                current = cell.style if cell is not None else doc.default_style(r, c)
+            doc.write(r, c, CellWrite(None, self.styles.derive(current, fill=kind)))
+
+    def _content(self, value: Value, style: int | None) -> tuple[Content, int | None]:
+        if value is None:
+            return Content("clear"), style
+        if isinstance(value, bool):
+            return Content("b", "1" if value else "0"), style
+        if isinstance(value, int | float):
+            return Content("n", number_text(value)), style
+        if isinstance(value, dt.date):
+            reason = refuse_date(value, self.book.date1904)
+            if reason:
+                raise self.refuse(reason)
+            serial, kind = date_serial(value, self.book.date1904)
+            return Content("n", serial), self.styles.derive(style, date=kind)
+        text = str(value)
+        if text.startswith(FORMULA_LEADS):
+            style = self.styles.derive(style, quote=True)
+        if self.strings is not None:
+            return Content("s", str(self.strings.add(text))), style
+        return Content("inline", text), style
+
+    def _check_formula_areas(
+        self, doc: SheetDoc, sheet: str, values: Mapping[tuple[int, int], Value]
+    ) -> None:
+        areas = doc.formula_areas()
+        if not areas:
+            return
+        for r, c in values:
+            for area, _ in areas:
+                if (r, c) in area:
+                    raise self.refuse(
+                        f"is part of the array formula over {area}; Excel cannot change part of an array",
+                        str(CellRef(sheet, r, c)),
+                    )
+
+    def _reanchor_shared(
+        self, doc: SheetDoc, sheet: str, values: Mapping[tuple[int, int], Value]
+    ) -> None:
+        """Keep a shared formula working when its anchor cell (the one holding its text) is overwritten.
+
+        The next cell of the group becomes the anchor, holding the formula translated to its
+        position; a group whose remaining cells do not form a block starting there is refused.
+        """
+        for r, c in values:
+            cell = doc.cell(r, c)
+            if cell is None:
+                continue
+            f = doc.formula(cell)
+            if f is None or f.attrs.get("t") != "shared" or "ref" not in f.attrs:
+                continue
+            si = f.attrs.get("si", "")
+            rest = [
+                (rr, cc, ff)
+                for rr, cc, ff in doc.shared_members(si)
+                if (rr, cc.col) not in values and "ref" not in ff.attrs
+            ]
+            if not rest:
+                continue
+            rows = [rr for rr, _, _ in rest]
+            cols = [cc.col for _, cc, _ in rest]
+            area = Area(min(rows), min(cols), max(rows), max(cols))
+            new_r, new_cell, new_f = rest[0]
+            where = str(CellRef(sheet, r, c))
+            if (area.min_row, area.min_col) != (new_r, new_cell.col):
+                raise self.refuse(
+                    "holds a formula other cells share, which cannot be moved to a "
+                    "single new anchor; edit it in Excel",
+                    where,
+                )
+            text = self._translate(f.text, (r, c), (new_r, new_cell.col), where)
+            raw = set_attr(_raw_attrs(doc, new_f), "ref", str(area))
+            fq = doc.qn("f")
+            doc.patch_formula(new_r, new_cell.col, f"<{fq}{raw}>{text}</{fq}>")
+            self.formula_overwritten = True
+
+    def _translate(
+        self, xml_text: str, origin: tuple[int, int], dest: tuple[int, int], where: str
+    ) -> str:
+        from openpyxl.formula.translate import Translator
+
+        try:
+            moved = Translator("=" + unescape(xml_text), origin=a1(*origin)).translate_formula(
+                a1(*dest)
+            )
+        except Exception:  # the translator raises several types for formulas it cannot parse
+            raise self.refuse(
+                "holds a shared formula xlsync cannot move; edit it in Excel", where
+            ) from None
+        return moved[1:].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    # -- appended rows -----------------------------------------------------------------------
+
+    def _plan_append(
+        self,
+        block: AppendRows,
+        doc: SheetDoc,
+        values: dict[tuple[int, int], Value],
+        base_style: dict[tuple[int, int], int | None],
+    ) -> None:
+        sheet = block.sheet
+        if not block.rows:
+            return
+        end = block.start_row + len(block.rows) - 1
+        for r in range(block.start_row, end + 1):
+            row = doc.row(r)
+            if row is None:
+                continue
+            for cell in doc.cells(row):
+                if doc.has_value(cell):
+                    raise self.refuse(
+                        "already holds a value, so new rows cannot go there",
+                        str(CellRef(sheet, r, cell.col)),
+                    )
+        style_row = doc.row(block.style_row)
+        styles: dict[int, int | None] = {}
+        row_raw = ""
+        if style_row is not None:
+            styles = {cell.col: cell.style for cell in doc.cells(style_row) if cell.style}
+            row_raw = style_row.raw
+            for attr in ("r", "hidden", "collapsed"):
+                row_raw = set_attr(row_raw, attr, None)
+        for i, record in enumerate(block.rows):
+            r = block.start_row + i
+            doc.set_row_attrs(r, row_raw)
+            for col in sorted(set(styles) | set(record)):
+                style = styles.get(col)
+                if style is None:
+                    style = doc.default_style(block.style_row, col)
+                base_style[(r, col)] = style
+                if col in record:
+                    values[(r, col)] = record[col]
+        doc.extend_ranges(block.style_row, block.start_row, end)
+        self._extend_tables(doc, block, end)
+        self._extend_filter_names(block, end)
+
+    def _extend_tables(self, doc: SheetDoc, block: AppendRows, end: int) -> None:
+        entry = self.book.find(block.sheet)
+        assert entry is not None and entry.part is not None
+        for rel in self.pkg.rel_by_kind(entry.part, "table"):
+            if not self.pkg.has(rel.target):
+                continue
+            text, root = self.pkg.tree(rel.target)
+            new_ref = grown(root.attrs.get("ref", ""), block.style_row, block.start_row, end)
+            if new_ref is None:
+                continue
+            if root.attrs.get("totalsRowCount", "0") not in ("", "0"):
+                raise self.refuse(
+                    f"table {root.attrs.get('displayName', '')} ends in a totals row; "
+                    "add the rows in Excel",
+                    block.sheet,
+                )
+            edits = [retag(root, set_attr(root.raw_attrs, "ref", new_ref))]
+            auto = root.child("autoFilter")
+            if auto is not None:
+                auto_ref = grown(auto.attrs.get("ref", ""), block.style_row, block.start_row, end)
+                if auto_ref is not None:
+                    edits.append(retag(auto, set_attr(auto.raw_attrs, "ref", auto_ref)))
+            self.pkg.put(rel.target, apply_edits(text, edits))
+
+    def _extend_filter_names(self, block: AppendRows, end: int) -> None:
+        entry = self.book.find(block.sheet)
+        assert entry is not None
+        for node, attrs, formula in self.book.defined_names():
+            if attrs.get("name") != "_xlnm._FilterDatabase" or attrs.get("localSheetId") != str(
+                entry.index
+            ):
+                continue
+            new = grow_reference(formula, entry.name, block.style_row, block.start_row, end)
+            if new is not None:
+                self.book.set_defined_name(node, new)
+
+    # -- sheets xlsync owns ------------------------------------------------------------------
+
+    def _write_owned(self, sheet: NewSheet) -> None:
+        date1904 = self.book.date1904
+        header_style: int | None = None
+
+        def cell(r: int, c: int, value: object) -> CellXml | None:
+            nonlocal header_style
+            style: int | None = None
+            if r == 1 and len(sheet.rows) > 0:
+                if header_style is None:
+                    header_style = self.styles.derive(None, font="bold")
+                style = header_style
+            if (r, c) in sheet.links:
+                style = self.styles.derive(style, font="link")
+            if value is None:
+                return (None, "", style) if style else None
+            if isinstance(value, bool):
+                return "b", f"<v>{int(value)}</v>", style
+            if isinstance(value, int | float):
+                return None, f"<v>{number_text(value)}</v>", style
+            if isinstance(value, dt.date):
+                reason = refuse_date(value, date1904)
+                if reason:
+                    raise self.refuse(reason, str(CellRef(sheet.name, r, c)))
+                serial, kind = date_serial(value, date1904)
+                return None, f"<v>{serial}</v>", self.styles.derive(style, date=kind)
+            t, inner, _ = inline_text(str(value))
+            return t, inner, style
+
+        xml = render_sheet(
+            sheet.rows, cell, flavour=self.pkg.flavour, widths=sheet.widths, links=sheet.links
+        )
+        existing = self.book.find(sheet.name)
+        if existing is not None:
+            self._replace_owned(existing, xml, sheet.state)
+            return
+        folder = self.book.part.rpartition("/")[0]
+        part = self.pkg.unused_name(
+            f"{folder}/worksheets/sheet{{}}.xml" if folder else "worksheets/sheet{}.xml"
+        )
+        self.pkg.put(part, xml)
+        self.pkg.add_override(part, CT["worksheet"])
+        rid = self.pkg.add_rel(self.book.part, "worksheet", part)
+        self.book.add_sheet(sheet.name, rid, sheet.state)
+
+    def _replace_owned(self, entry: SheetEntry, xml: str, state: str) -> None:
+        if entry.kind != "worksheet" or entry.part is None:
+            raise self.refuse(
+                f"sheet {entry.name!r} is a {entry.kind}; xlsync only rewrites its own worksheets"
+            )
+        kept = [
+            r
+            for r in self.pkg.rels(entry.part)
+            if not r.external and r.kind not in ("printerSettings",)
+        ]
+        if kept:
+            kinds = ", ".join(sorted({r.kind for r in kept}))
+            raise self.refuse(
+                f"sheet {entry.name!r} has {kinds} of its own; xlsync will not replace it"
+            )
+        old = self.pkg.get(entry.part)
+        if re.search(rb"<(?:\w+:)?f[\s>/]", old):
+            self.formula_overwritten = True
+        self.pkg.put(entry.part, xml)
+        self.book.set_state(entry, state)
+
+
+def _raw_attrs(doc: SheetDoc, f: Formula) -> str:
+    """The attribute text of a formula's start tag, as written."""
+    tag = doc.text[f.start : f.end]
+    m = re.match(r"<[\w.:\-]+((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>", tag)
+    return m.group(1) if m else ""
