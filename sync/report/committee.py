@@ -1,10 +1,10 @@
-"""The committee report: a master register gathered into summary, overdue list and monitoring history."""
+"""The committee report: a master register as a summary, an overdue list and monitoring history."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One recommendation as the committee reads it: what was agreed, where it stands, its history."""
+    """One recommendation as the committee reads it: what was agreed, where it stands, history."""
 
     partner: str
     section: str | None
@@ -65,7 +65,7 @@ class Item:
 
     @property
     def says_closed(self) -> bool:
-        """Whether the officer's own notes already close the item ("This item is now considered closed")."""
+        """Whether the officer's own notes already close the item ("... now considered closed")."""
         return any("considered closed" in e.text.lower() for e in self.history)
 
 
@@ -94,7 +94,6 @@ class CommitteeReport:
     has_rag: bool
     sections: tuple[str, ...] = ()
     partner_filter: str | None = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def subtitle(self) -> str:
@@ -117,18 +116,22 @@ class CommitteeReport:
         return sorted(found, key=lambda i: (order.get(i.partner, 0), -(i.days_overdue or 0)))
 
     def grouped(self) -> Iterator[tuple[str, list[tuple[str | None, list[Item]]]]]:
-        """Partner by partner, section by section, the items in register order (as seed 003 reads)."""
+        """Partner by partner, section by section, the items in register order: the layout of the
+        panel's monitoring reports: "External Publicity", then each recommendation and its entries.
+        """
+        rank = {name: n for n, name in enumerate(self.sections, start=1)}
+        by_partner: dict[str, list[Item]] = {}
+        for item in self.items:
+            by_partner.setdefault(item.partner, []).append(item)
         for summary in self.partners:
-            mine = [i for i in self.items if i.partner == summary.partner]
-            order = [None, *self.sections]
+            mine = by_partner.get(summary.partner, [])
             sections: dict[str | None, list[Item]] = {}
-            for item in sorted(mine, key=lambda i: _section_rank(order, i.section)):
+            # items with no heading first, as they sit above the first heading in the register
+            for item in sorted(
+                mine, key=lambda i: 0 if i.section is None else rank.get(i.section, len(rank) + 1)
+            ):
                 sections.setdefault(item.section, []).append(item)
             yield summary.partner, list(sections.items())
-
-
-def _section_rank(order: list[str | None], section: str | None) -> int:
-    return order.index(section) if section in order else len(order)
 
 
 def column_label(group: str, key: str) -> str:
@@ -151,7 +154,7 @@ def build_report(
     today: date | None = None,
     partner: str | None = None,
 ) -> Path:
-    """Write the committee report for `master` to `out`: a workbook (.xlsx) or a web page (.html)."""
+    """Write the committee report for `master` to `out`: a workbook (.xlsx) or a page (.html)."""
     suffix = Path(out).suffix.lower()
     if suffix not in (".xlsx", ".html"):
         raise XlsyncError("report output must end .xlsx or .html", out)
@@ -168,7 +171,7 @@ def build_report(
 def collect_report(
     master: str | Path, *, today: date | None = None, partner: str | None = None
 ) -> CommitteeReport:
-    """Read the master once into the report's model: summary per partner, items with full history."""
+    """Read the master once into the report's model: summary per partner, items with history."""
     master = Path(master)
     today = today or date.today()
     book = open_book(master)
@@ -188,7 +191,9 @@ def collect_report(
         target = to_date(rec.get("target_date"))
         late = target is not None and target < today and (status or BLANK) not in DONE
         # a single council's tracker has no partner column: its history matches on ref alone
-        extra = history.get((normalise_partner(who) if keyed else "", normalise_ref(rec.get("ref"))), [])
+        extra = history.get(
+            (normalise_partner(who) if keyed else "", normalise_ref(rec.get("ref"))), []
+        )
         items.append(
             Item(
                 partner=who or NO_PARTNER,
@@ -229,7 +234,9 @@ def collect_report(
         found = match_partner(partner, [p.partner for p in partners])
         if found is None:
             known = ", ".join(p.partner for p in partners)
-            raise XlsyncError(f"no partner called {partner!r} in the master; its partners are {known}", master)
+            raise XlsyncError(
+                f"no partner called {partner!r} in the master; its partners are {known}", master
+            )
         partners = [p for p in partners if p.partner == found]
         items = [i for i in items if i.partner == found]
         partner = found
@@ -243,7 +250,9 @@ def collect_report(
         partners=tuple(partners),
         items=tuple(items),
         statuses=_columns(status_field.allowed, (p.by_status for p in partners)),
-        rags=_columns(rag_field.allowed, (p.by_rag for p in partners)) if "rag" in register.columns else (),
+        rags=_columns(rag_field.allowed, (p.by_rag for p in partners))
+        if "rag" in register.columns
+        else (),
         has_rag="rag" in register.columns,
         sections=tuple(register.sections),
         partner_filter=partner,
@@ -285,7 +294,9 @@ def full_history(progress: Any, extra: list[Entry]) -> tuple[Entry, ...]:
         entries += split_entries(progress)
     kept: list[Entry] = []
     for entry in entries:
-        same = next((k for k in kept if k.when == entry.when and _overlaps(k.text, entry.text)), None)
+        same = next(
+            (k for k in kept if k.when == entry.when and _overlaps(k.text, entry.text)), None
+        )
         if same is None:
             kept.append(entry)
         elif len(_squash(entry.text)) > len(_squash(same.text)):

@@ -97,7 +97,7 @@ ol.history time, ol.history .undated { display: block; font-weight: 700; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section.partner { break-before: page; }
   .item { break-inside: avoid; }
-  h3, h4 { break-after: avoid; }
+  h2, h3, h4 { break-after: avoid; }
   figure { break-inside: avoid; }
 }
 """
@@ -175,12 +175,17 @@ def summary_section(report: CommitteeReport) -> list[str]:
         + (f'<th colspan="{len(rags)}" scope="colgroup">RAG</th>' if rags else "")
         + '<th rowspan="2" scope="col" class="num">Overdue</th></tr>'
     )
-    head_cols = "<tr>" + "".join(f'<th scope="col" class="num">{esc(column_label("status", s))}</th>' for s in statuses
+    head_cols = "<tr>" + "".join(
+        f'<th scope="col" class="num">{esc(column_label("status", s))}</th>' for s in statuses
     )
-    head_cols += "".join(
-        f'<th scope="col" class="num {RAG_CLASSES.get(r, "")}">{esc(column_label("rag", r))}</th>'
-        for r in rags
-    ) + "</tr>"
+    head_cols += (
+        "".join(
+            f'<th scope="col" class="num {RAG_CLASSES.get(r, "")}">'
+            f"{esc(column_label('rag', r))}</th>"
+            for r in rags
+        )
+        + "</tr>"
+    )
     rows = []
     for p in report.partners:
         cells = [f'<th scope="row"><a href="#{partner_ids[p.partner]}">{esc(p.partner)}</a></th>']
@@ -197,7 +202,8 @@ def summary_section(report: CommitteeReport) -> list[str]:
     return [
         '<section id="summary">',
         "<h2>Summary</h2>",
-        f'<p class="muted">Recommendations by partner, status and RAG at {esc(long_date(report.today))}.</p>',
+        f'<p class="muted">Recommendations by partner, status and RAG at '
+        f"{esc(long_date(report.today))}.</p>",
         '<div class="scroll"><table class="summary">',
         f"<thead>{head_groups}{head_cols}</thead>",
         "<tbody>",
@@ -248,7 +254,8 @@ def status_chart(report: CommitteeReport) -> list[str]:
             colour = STATUS_COLOURS.get(status, OTHER_COLOUR)
             shapes.append(
                 f'<rect x="{x:.1f}" y="{y + gap / 2:.1f}" width="{w:.1f}" height="{row_h - gap}" '
-                f'fill="{colour}"><title>{esc(p.partner)}: {esc(column_label("status", status))} {count}</title></rect>'
+                f'fill="{colour}"><title>{esc(p.partner)}: '
+                f"{esc(column_label('status', status))} {count}</title></rect>"
             )
             if w >= 16:
                 shapes.append(
@@ -262,7 +269,8 @@ def status_chart(report: CommitteeReport) -> list[str]:
         for s in report.statuses
     )
     summary = "; ".join(
-        f"{p.partner}: " + ", ".join(f"{k} {v}" for k, v in p.by_status.items()) for p in report.partners
+        f"{p.partner}: " + ", ".join(f"{k} {v}" for k, v in p.by_status.items())
+        for p in report.partners
     )
     return [
         "<figure>",
@@ -281,7 +289,7 @@ def _tick_step(biggest: int) -> int:
     for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
         if biggest / step <= 10:
             return step
-    return 10 ** len(str(biggest // 10))
+    return int(10 ** len(str(biggest // 10)))
 
 
 def _clip(text: str, width: int) -> str:
@@ -293,13 +301,18 @@ def overdue_section(report: CommitteeReport) -> list[str]:
     overdue = report.overdue_items
     out = ['<section id="overdue">', "<h2>Overdue</h2>"]
     if not overdue:
-        out += [f'<p class="none">No recommendation was past its target date on '
-                f"{esc(long_date(report.today))}.</p>", "</section>"]
+        out += [
+            f'<p class="none">No recommendation was past its target date on '
+            f"{esc(long_date(report.today))}.</p>",
+            "</section>",
+        ]
         return out
     labels = ["Partner", "Ref", "Recommendation", "Target date", "Status", "Days overdue"]
     out += [
         '<div class="scroll"><table class="cards overdue">',
-        "<thead><tr>" + "".join(f'<th scope="col"{_num_class(h)}>{h}</th>' for h in labels) + "</tr></thead>",
+        "<thead><tr>"
+        + "".join(f'<th scope="col"{_num_class(h)}>{h}</th>' for h in labels)
+        + "</tr></thead>",
         "<tbody>",
     ]
     for item in overdue:
@@ -311,10 +324,14 @@ def overdue_section(report: CommitteeReport) -> list[str]:
             esc(item.status),
             str(item.days_overdue),
         ]
-        out.append("<tr>" + "".join(
-            f'<td data-label="{label}"{_num_class(label)}>{v}</td>'
-            for label, v in zip(labels, values, strict=True)
-        ) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(
+                f'<td data-label="{label}"{_num_class(label)}>{v}</td>'
+                for label, v in zip(labels, values, strict=True)
+            )
+            + "</tr>"
+        )
     out += ["</tbody>", "</table></div>", "</section>"]
     return out
 
@@ -383,11 +400,15 @@ def _meta(item: Item) -> Iterable[str]:
     if item.lead:
         yield pair("Lead", esc(item.lead))
     if item.target_date:
-        late = f' <span class="late">({item.days_overdue} days overdue)</span>' if item.overdue else ""
+        late = (
+            f' <span class="late">({item.days_overdue} days overdue)</span>' if item.overdue else ""
+        )
         yield pair("Target", esc(long_date(item.target_date)) + late)
     if item.status:
         yield pair("Status", f'<span class="badge">{esc(item.status)}</span>')
     if item.rag:
-        yield pair("RAG", f'<span class="badge {RAG_CLASSES.get(item.rag, "")}">{esc(item.rag)}</span>')
+        yield pair(
+            "RAG", f'<span class="badge {RAG_CLASSES.get(item.rag, "")}">{esc(item.rag)}</span>'
+        )
     if item.updated:
         yield pair("Updated", esc(long_date(item.updated)))

@@ -81,11 +81,21 @@ def _titles(ws: Worksheet, report: CommitteeReport, heading: str) -> None:
 
 def _header(ws: Worksheet, row: int, headers: list[str]) -> None:
     for col, text in enumerate(headers, start=1):
-        put(ws, row, col, text, font=Font(bold=True), fill=HEADER_FILL,
-            alignment=Alignment(wrap_text=True, vertical="center"), border=Border(bottom=THIN))
+        put(
+            ws,
+            row,
+            col,
+            text,
+            font=Font(bold=True),
+            fill=HEADER_FILL,
+            alignment=Alignment(wrap_text=True, vertical="center"),
+            border=Border(bottom=THIN),
+        )
 
 
-def _printable(ws: Worksheet, title_row: int, widths: dict[int, float], repeat: bool = True) -> None:
+def _printable(
+    ws: Worksheet, title_row: int, widths: dict[int, float], repeat: bool = True
+) -> None:
     """Landscape, one page wide, the header row on every page, page numbers in the footer."""
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -115,7 +125,9 @@ def fit_rows(ws: Worksheet, first_row: int, widths: dict[int, float]) -> None:
             value = ws.cell(row, col).value
             if isinstance(value, str) and value:
                 chars = max(width * 1.15 - 1, 4)  # a column of width w holds about w characters
-                lines = max(lines, sum(math.ceil(max(len(p), 1) / chars) for p in value.split("\n")))
+                lines = max(
+                    lines, sum(math.ceil(max(len(p), 1) / chars) for p in value.split("\n"))
+                )
         if lines > 1:
             ws.row_dimensions[row].height = 15 * lines
 
@@ -136,10 +148,21 @@ def write_summary(ws: Worksheet, report: CommitteeReport) -> None:
     for group, label in (("status", "Status"), ("rag", "RAG")):
         span = [i + 2 for i, (g, _) in enumerate(cols) if g == group]
         if span:
-            put(ws, header - 1, span[0], label, font=Font(bold=True),
-                alignment=Alignment(horizontal="center"))
+            put(
+                ws,
+                header - 1,
+                span[0],
+                label,
+                font=Font(bold=True),
+                alignment=Alignment(horizontal="center"),
+            )
             if len(span) > 1:
-                ws.merge_cells(start_row=header - 1, start_column=span[0], end_row=header - 1, end_column=span[-1])
+                ws.merge_cells(
+                    start_row=header - 1,
+                    start_column=span[0],
+                    end_row=header - 1,
+                    end_column=span[-1],
+                )
     _header(ws, header, ["Partner", *[column_label(group, key) for group, key in cols]])
     for col, (group, name) in enumerate(cols, start=2):
         if group == "rag" and name in RAG_FILLS:
@@ -167,8 +190,14 @@ def write_summary(ws: Worksheet, report: CommitteeReport) -> None:
         add_status_chart(ws, report, header, last_partner_row, f"A{total_row + 3}")
 
 
-def _count(group: str, name: str, records: int, by_status: dict[str, int], by_rag: dict[str, int],
-           overdue: int) -> int:
+def _count(
+    group: str,
+    name: str,
+    records: int,
+    by_status: dict[str, int],
+    by_rag: dict[str, int],
+    overdue: int,
+) -> int:
     if group == "status":
         return by_status.get(name, 0)
     if group == "rag":
@@ -176,7 +205,9 @@ def _count(group: str, name: str, records: int, by_status: dict[str, int], by_ra
     return records if group == "total" else overdue
 
 
-def add_status_chart(ws: Worksheet, report: CommitteeReport, header: int, last_row: int, anchor: str) -> None:
+def add_status_chart(
+    ws: Worksheet, report: CommitteeReport, header: int, last_row: int, anchor: str
+) -> None:
     """A stacked column chart of the status columns: its series reference the summary cells, so
     the chart follows any correction a coordinator makes in Excel."""
     chart = BarChart()
@@ -209,24 +240,45 @@ def write_overdue(ws: Worksheet, report: CommitteeReport) -> None:
     row = TABLE_HEADER_ROW
     for row, item in enumerate(report.overdue_items, start=TABLE_HEADER_ROW + 1):
         for col, value in enumerate(
-            [item.partner, item.ref, item.recommendation, item.lead, item.target_date, item.status,
-             item.days_overdue],
+            [
+                item.partner,
+                item.ref,
+                item.recommendation,
+                item.lead,
+                item.target_date,
+                item.status,
+                item.days_overdue,
+            ],
             start=1,
         ):
             put(ws, row, col, value, alignment=WRAP)
     if row == TABLE_HEADER_ROW:
-        put(ws, row + 1, 1, f"No recommendation was past its target date on {long_date(report.today)}.",
-            font=Font(italic=True))
+        put(
+            ws,
+            row + 1,
+            1,
+            f"No recommendation was past its target date on {long_date(report.today)}.",
+            font=Font(italic=True),
+        )
     _printable(ws, TABLE_HEADER_ROW, {1: 18, 2: 8, 3: 60, 4: 26, 5: 18, 6: 13, 7: 10})
-    ws.auto_filter.ref = f"A{TABLE_HEADER_ROW}:{get_column_letter(len(headers))}{max(row, TABLE_HEADER_ROW + 1)}"
+    ws.auto_filter.ref = (
+        f"A{TABLE_HEADER_ROW}:{get_column_letter(len(headers))}{max(row, TABLE_HEADER_ROW + 1)}"
+    )
 
 
-MONITORING_HEADERS = ["Ref", "Recommendation", "Date", "Progress / Comments", "Status", "Target date"]
+MONITORING_HEADERS = [
+    "Ref",
+    "Recommendation",
+    "Date",
+    "Progress / Comments",
+    "Status",
+    "Target date",
+]
 
 
 def write_monitoring(ws: Worksheet, report: CommitteeReport) -> None:
-    """Seed 003's layout: per partner and section heading, each recommendation with its dated
-    progress entries one to a line beneath it, closed items marked as the panel's reports do."""
+    """The monitoring reports' layout: per partner and section heading, each recommendation with
+    its dated progress entries one to a line beneath it, closed items marked as the panel's do."""
     _titles(ws, report, "Monitoring")
     width = len(MONITORING_HEADERS)
     _header(ws, TABLE_HEADER_ROW, MONITORING_HEADERS)
@@ -261,20 +313,47 @@ def _item(ws: Worksheet, row: int, item: Item, width: int) -> int:
     status = item.status or ""
     if item.rag:
         status = f"{status} ({item.rag})" if status else item.rag
-    put(ws, row, 5, status or None, alignment=WRAP, fill=RAG_FILLS.get(item.rag or "", PatternFill()))
+    put(
+        ws,
+        row,
+        5,
+        status or None,
+        alignment=WRAP,
+        fill=RAG_FILLS.get(item.rag or "", PatternFill()),
+    )
     target = put(ws, row, 6, item.target_date, alignment=TOP)
     if item.overdue:
         target.font = Font(bold=True, color="C00000")
-        put(ws, row + 1, 6, f"{item.days_overdue} days overdue", font=Font(italic=True, color="C00000"),
-            alignment=WRAP)
+        put(
+            ws,
+            row + 1,
+            6,
+            f"{item.days_overdue} days overdue",
+            font=Font(italic=True, color="C00000"),
+            alignment=WRAP,
+        )
     if item.lead:
-        put(ws, row + 1, 2, f"Lead: {item.lead}", font=Font(italic=True, color="595959"), alignment=WRAP)
+        put(
+            ws,
+            row + 1,
+            2,
+            f"Lead: {item.lead}",
+            font=Font(italic=True, color="595959"),
+            alignment=WRAP,
+        )
     for entry in item.history:
         put(ws, row, 3, entry.when, font=Font(bold=True), alignment=TOP)
         put(ws, row, 4, entry.text, alignment=WRAP)
         row += 1
     if not item.history:
-        put(ws, row, 4, "No progress reported.", font=Font(italic=True, color="808080"), alignment=WRAP)
+        put(
+            ws,
+            row,
+            4,
+            "No progress reported.",
+            font=Font(italic=True, color="808080"),
+            alignment=WRAP,
+        )
         row += 1
     if item.closed and not item.says_closed:
         put(ws, row, 4, CLOSED_LINE, font=Font(italic=True), alignment=WRAP)

@@ -12,8 +12,17 @@ from builders import Sheet, build
 from openpyxl import load_workbook
 
 TODAY = date(2007, 3, 20)  # the Joint Committee meets on 20 March 2007
-HEADER = ["Partner", "Ref", "Recommendation", "Lead Officer", "Target Date", "Status", "RAG",
-          "Progress / Comments", "Last Updated"]
+HEADER = [
+    "Partner",
+    "Ref",
+    "Recommendation",
+    "Lead Officer",
+    "Target Date",
+    "Status",
+    "RAG",
+    "Progress / Comments",
+    "Last Updated",
+]
 HISTORY_HEADER = ["Date", "Partner", "Ref", "Progress note", "Source", "Merged"]
 MERGED = datetime(2007, 3, 12, 10, 30)
 
@@ -34,37 +43,108 @@ OSS_11 = (
 
 ROWS: list[Any] = [
     "Partnership Working",
-    ["Chorley", "9.", "To load the Planning software on more than one computer in the One Stop Shop.",
-     "Assistant Head of Customer Services", date(2007, 4, 30), "In progress", "Green", OSS_9,
-     date(2006, 3, 1)],
-    ["Burnley", "R1", "To provide a single telephone number for all Council services.",
-     "Head of Customer Services", date(2007, 1, 31), "Ongoing", "Amber",
-     "14 June 2006\nThe single number is in use for Revenues and Benefits.\n9 January 2007\n"
-     "Environmental Health calls transferred on 2 January.", date(2007, 1, 9)],
-    ["Burnley", "R2", "To report progress to the Scrutiny Committee every six months.",
-     "Democratic Services Manager", date(2007, 2, 1), "Not started", "Red", None, None],
+    [
+        "Chorley",
+        "9.",
+        "To load the Planning software on more than one computer in the One Stop Shop.",
+        "Assistant Head of Customer Services",
+        date(2007, 4, 30),
+        "In progress",
+        "Green",
+        OSS_9,
+        date(2006, 3, 1),
+    ],
+    [
+        "Burnley",
+        "R1",
+        "To provide a single telephone number for all Council services.",
+        "Head of Customer Services",
+        date(2007, 1, 31),
+        "Ongoing",
+        "Amber",
+        "14 June 2006\nThe single number is in use for Revenues and Benefits.\n9 January 2007\n"
+        "Environmental Health calls transferred on 2 January.",
+        date(2007, 1, 9),
+    ],
+    [
+        "Burnley",
+        "R2",
+        "To report progress to the Scrutiny Committee every six months.",
+        "Democratic Services Manager",
+        date(2007, 2, 1),
+        "Not started",
+        "Red",
+        None,
+        None,
+    ],
     "External Publicity",
-    ["Chorley", "11.", "To publish frequently asked questions (FAQs) in the One Stop Shop.",
-     "Assistant Head of Customer Services", date(2006, 12, 31), "Done", "Green", OSS_11,
-     date(2006, 10, 10)],
-    ["Chorley", "12.", "To increase the advertisement of facilities available at the One Stop Shop.",
-     "Assistant Head of Customer Services", date(2006, 6, 30), "Closed", "Green",
-     "7 September 2005\nAn article appeared in the July edition of Chorley Borough News.",
-     date(2005, 9, 7)],
-    ["South Ribble", "1.1", "To agree a service level agreement with the County.",
-     "Customer Services Manager", date(2007, 6, 30), None, None, None, None],
-    ["South Ribble", "1.2", "To review the cost of the partnership annually.", "Head of Finance",
-     date(2007, 1, 1), "Maybe", "Amber", "15 December 2006\nDraft costings received.",
-     date(2006, 12, 15)],
+    [
+        "Chorley",
+        "11.",
+        "To publish frequently asked questions (FAQs) in the One Stop Shop.",
+        "Assistant Head of Customer Services",
+        date(2006, 12, 31),
+        "Done",
+        "Green",
+        OSS_11,
+        date(2006, 10, 10),
+    ],
+    [
+        "Chorley",
+        "12.",
+        "To increase the advertisement of facilities available at the One Stop Shop.",
+        "Assistant Head of Customer Services",
+        date(2006, 6, 30),
+        "Closed",
+        "Green",
+        "7 September 2005\nAn article appeared in the July edition of Chorley Borough News.",
+        date(2005, 9, 7),
+    ],
+    [
+        "South Ribble",
+        "1.1",
+        "To agree a service level agreement with the County.",
+        "Customer Services Manager",
+        date(2007, 6, 30),
+        None,
+        None,
+        None,
+        None,
+    ],
+    [
+        "South Ribble",
+        "1.2",
+        "To review the cost of the partnership annually.",
+        "Head of Finance",
+        date(2007, 1, 1),
+        "Maybe",
+        "Amber",
+        "15 December 2006\nDraft costings received.",
+        date(2006, 12, 15),
+    ],
 ]
 
 HISTORY: list[Any] = [
     # the note a merge replaced: one older entry the cell no longer shows
-    [date(2005, 6, 1), "Chorley", "9", "1 June 2005\nInitial scoping of licences.", "Chorley.xlsx!H6", MERGED],
+    [
+        date(2005, 6, 1),
+        "Chorley",
+        "9",
+        "1 June 2005\nInitial scoping of licences.",
+        "Chorley.xlsx!H6",
+        MERGED,
+    ],
     # a whole earlier cell kept by a merge: its entries are already in the cell, so shown once
     [date(2006, 3, 1), "chorley", "9.", OSS_9, "Chorley.xlsx!H6", MERGED],
     # an undated note takes the date it was recorded
-    [date(2006, 1, 20), "Burnley", "r1", "Options for a single number appraised.", "Burnley.xlsx!H5", MERGED],
+    [
+        date(2006, 1, 20),
+        "Burnley",
+        "r1",
+        "Options for a single number appraised.",
+        "Burnley.xlsx!H5",
+        MERGED,
+    ],
     # a partner's note for a ref the master does not have is not anyone's history
     [date(2006, 1, 20), "Burnley", "R99", "Stray note.", "Burnley.xlsx!H9", MERGED],
 ]
@@ -92,20 +172,29 @@ EXPECTED_HISTORY: dict[tuple[str, str], list[tuple[date | None, str]]] = {
 }
 
 
-def build_master(path: Path, rows: list[Any] | None = None, history: list[Any] | None = None) -> Path:
+def build_master(
+    path: Path, rows: list[Any] | None = None, history: list[Any] | None = None
+) -> Path:
     """A county master as merges leave it: the register under title rows, and the history sheet."""
     sheets = [
         Sheet(
             name="Register",
-            titles=["Lancashire Shared Services Contact Centre Partnership",
-                    "Register of Scrutiny Recommendations"],
+            titles=[
+                "Lancashire Shared Services Contact Centre Partnership",
+                "Register of Scrutiny Recommendations",
+            ],
             header=HEADER,
             rows=ROWS if rows is None else rows,
         )
     ]
     if history is None or history:
-        sheets.append(Sheet(name="Progress history", header=HISTORY_HEADER,
-                            rows=HISTORY if history is None else history))
+        sheets.append(
+            Sheet(
+                name="Progress history",
+                header=HISTORY_HEADER,
+                rows=HISTORY if history is None else history,
+            )
+        )
     return build(path, *sheets)
 
 

@@ -26,7 +26,21 @@ class Article:
     dates: list[str] = field(default_factory=list)
 
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class Page(HTMLParser):
@@ -149,8 +163,12 @@ def test_summary_table_and_chart_agree_with_the_master(
     assert totals == [sum(col) for col in zip(*page.summary.values(), strict=True)]
     # one bar segment per partner and status that has any
     assert "svg" in page.tags
-    segments = sum(1 for counts in expected.values() for k, v in counts.items()
-                   if v and k not in ("Total", "Overdue", "Red", "Amber", "Green", "No RAG"))
+    segments = sum(
+        1
+        for counts in expected.values()
+        for k, v in counts.items()
+        if v and k not in ("Total", "Overdue", "Red", "Amber", "Green", "No RAG")
+    )
     assert page.tags.count("rect") == segments
 
 
@@ -175,29 +193,57 @@ HOSTILE_NOTE = "<script>alert(1)</script>"
 def hostile_master(path: Path) -> Path:
     rows = [
         "<style>body{display:none}</style>",
-        ["Burnley & Pendle", "R1", '"><img src=x onerror=alert(1)>', "</td></tr></table><script>x()</script>",
-         date(2007, 1, 31), "<b>Done</b>", "Amber", f"9 January 2007\n{HOSTILE_NOTE}", date(2007, 1, 9)],
+        [
+            "Burnley & Pendle",
+            "R1",
+            '"><img src=x onerror=alert(1)>',
+            "</td></tr></table><script>x()</script>",
+            date(2007, 1, 31),
+            "<b>Done</b>",
+            "Amber",
+            f"9 January 2007\n{HOSTILE_NOTE}",
+            date(2007, 1, 9),
+        ],
         ROWS[1],
     ]
-    history = [[date(2006, 1, 20), "Burnley & Pendle", "R1", "<a href='http://evil.invalid'>x</a>", "x", None]]
+    history = [
+        [
+            date(2006, 1, 20),
+            "Burnley & Pendle",
+            "R1",
+            "<a href='http://evil.invalid'>x</a>",
+            "x",
+            None,
+        ]
+    ]
     return build_master(path, rows=rows, history=history)
 
 
 def test_workbook_text_is_escaped(tmp_path: Path) -> None:
-    out = build_report(hostile_master(tmp_path / "master.xlsx"), tmp_path / "report.html", today=TODAY)
+    out = build_report(
+        hostile_master(tmp_path / "master.xlsx"), tmp_path / "report.html", today=TODAY
+    )
     raw = out.read_text(encoding="utf-8")
     page = parse(out)
     assert_self_contained(page)
     text = "".join(page.text)
-    for shown in (HOSTILE_NOTE, '"><img src=x onerror=alert(1)>', "<b>Done</b>", "Burnley & Pendle",
-                  "<style>body{display:none}</style>", "<a href='http://evil.invalid'>x</a>"):
+    for shown in (
+        HOSTILE_NOTE,
+        '"><img src=x onerror=alert(1)>',
+        "<b>Done</b>",
+        "Burnley & Pendle",
+        "<style>body{display:none}</style>",
+        "<a href='http://evil.invalid'>x</a>",
+    ):
         assert shown in text
     assert html.escape(HOSTILE_NOTE) in raw
     assert "evil.invalid" not in "".join(v or "" for _, _, v in page.attrs)
 
 
 def test_partner_option_and_bad_output(master: Path, tmp_path: Path) -> None:
-    page = parse(build_report(master, tmp_path / "report.html", today=TODAY, partner="SOUTH RIBBLE"))
+    page = parse(
+        build_report(master, tmp_path / "report.html", today=TODAY, partner="SOUTH RIBBLE")
+    )
     assert {a.partner for a in page.articles} == {"South Ribble"}
     assert list(page.summary) == ["South Ribble", "Total"]
     with pytest.raises(XlsyncError, match="report output must end .xlsx or .html"):
@@ -219,9 +265,17 @@ def run_chromium(browser: str, tmp_path: Path, *args: str) -> subprocess.Complet
     profile = tmp_path / "chromium-profile"
     profile.mkdir(exist_ok=True)
     command = [
-        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", *args,
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *args,
     ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=45, check=False)
@@ -234,7 +288,8 @@ def run_chromium(browser: str, tmp_path: Path, *args: str) -> subprocess.Complet
 
 needs_chromium = pytest.mark.skipif(
     chromium() is None,
-    reason="Chromium is not installed (apt-get install chromium); the page is checked in a real browser only where it is",
+    reason="Chromium is not installed (apt-get install chromium): the page is not checked in a "
+    "real browser here",
 )
 
 
@@ -250,8 +305,14 @@ def test_chromium_renders_every_recommendation(sample_master: Path, tmp_path: Pa
         for ref in refs:
             assert f'<p class="ref">{html.escape(ref)}</p>' in dom, ref
     shot = tmp_path / "phone.png"
-    run_chromium(browser, tmp_path, f"--screenshot={shot}", "--window-size=390,1600",
-                 "--hide-scrollbars", page.as_uri())
+    run_chromium(
+        browser,
+        tmp_path,
+        f"--screenshot={shot}",
+        "--window-size=390,1600",
+        "--hide-scrollbars",
+        page.as_uri(),
+    )
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 10_000  # a blank page compresses to a few hundred bytes
@@ -261,7 +322,9 @@ def test_chromium_renders_every_recommendation(sample_master: Path, tmp_path: Pa
 def test_chromium_runs_no_script_from_a_hostile_workbook(tmp_path: Path) -> None:
     browser = chromium()
     assert browser is not None
-    page = build_report(hostile_master(tmp_path / "master.xlsx"), tmp_path / "report.html", today=TODAY)
+    page = build_report(
+        hostile_master(tmp_path / "master.xlsx"), tmp_path / "report.html", today=TODAY
+    )
     dom = run_chromium(browser, tmp_path, "--dump-dom", page.as_uri()).stdout
     assert "<script" not in dom and "<img" not in dom
     assert html.escape(HOSTILE_NOTE, quote=False) in dom

@@ -20,6 +20,7 @@ from report.masters import EXPECTED_HISTORY, TODAY, build_master, count_master
 from sync.report.committee import build_report
 
 CHART_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+SERIES = ".//c:ser"  # a chart series element  # codespell:ignore ser
 CLOSED = "This item is now considered closed."
 
 
@@ -27,7 +28,9 @@ def open_report(path: Path) -> Workbook:
     return load_workbook(path)
 
 
-def summary_table(ws: Worksheet) -> tuple[int, list[str], dict[str, dict[str, Any]], dict[str, Any]]:
+def summary_table(
+    ws: Worksheet,
+) -> tuple[int, list[str], dict[str, dict[str, Any]], dict[str, Any]]:
     """The Summary sheet read back: header row, headers, a row per partner, the totals row."""
     header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Partner")
     heads = [ws.cell(header, c).value for c in range(2, ws.max_column + 1)]
@@ -68,11 +71,15 @@ def test_summary_counts_equal_the_masters_own_cells(
         assert totals[head] == sum(e.get(head, 0) for e in expected.values()), head
 
 
-def test_the_built_master_exercises_synonyms_blanks_and_strays(master: Path, tmp_path: Path) -> None:
+def test_the_built_master_exercises_synonyms_blanks_and_strays(
+    master: Path, tmp_path: Path
+) -> None:
     out = build_report(master, tmp_path / "report.xlsx", today=TODAY)
     _, heads, rows, _ = summary_table(open_report(out)["Summary"])
     assert heads[:5] == ["Not started", "In progress", "Complete", "Closed", "Paused"]
-    assert {"Maybe", "No status", "No RAG", "Total", "Red", "Amber", "Green", "Overdue"} <= set(heads)
+    assert {"Maybe", "No status", "No RAG", "Total", "Red", "Amber", "Green", "Overdue"} <= set(
+        heads
+    )
     assert "Done" not in heads and "Ongoing" not in heads
     assert rows["Chorley"]["Complete"] == 1 and rows["Burnley"]["In progress"] == 1
     assert rows["South Ribble"]["No status"] == 1 and rows["South Ribble"]["Maybe"] == 1
@@ -85,11 +92,13 @@ def _chart_refs(path: Path) -> list[dict[str, str]]:
         root = ElementTree.fromstring(z.read(charts[0]))
     assert root.find(".//c:barChart", CHART_NS) is not None
     series = []
-    for ser in root.iterfind(".//c:ser", CHART_NS):
-        series.append({
-            part: ser.find(f"c:{part}//c:f", CHART_NS).text  # type: ignore[union-attr]
-            for part in ("tx", "cat", "val")
-        })
+    for one in root.iterfind(SERIES, CHART_NS):
+        series.append(
+            {
+                part: one.find(f"c:{part}//c:f", CHART_NS).text  # type: ignore[union-attr]
+                for part in ("tx", "cat", "val")
+            }
+        )
     return series
 
 
@@ -97,7 +106,11 @@ def _cells(wb: Workbook, ref: str) -> list[Any]:
     sheet, _, cells = ref.rpartition("!")
     ws = wb[sheet.strip("'")]
     min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
-    return [ws.cell(r, c).value for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+    return [
+        ws.cell(r, c).value
+        for r in range(min_row, max_row + 1)
+        for c in range(min_col, max_col + 1)
+    ]
 
 
 @pytest.mark.parametrize("which", ["built", "sample"])
@@ -112,13 +125,13 @@ def test_chart_is_a_native_bar_chart_over_the_summary_cells(
     statuses = heads[: heads.index("Total")]
     series = _chart_refs(out)
     assert len(series) == len(statuses)
-    for ser, status in zip(series, statuses, strict=True):
-        assert all(ref.startswith("'Summary'!") for ref in ser.values()), ser
-        assert _cells(wb, ser["tx"]) == [status]
-        assert _cells(wb, ser["cat"]) == list(rows)
-        assert _cells(wb, ser["val"]) == [rows[p][status] for p in rows]
+    for one, status in zip(series, statuses, strict=True):
+        assert all(ref.startswith("'Summary'!") for ref in one.values()), one
+        assert _cells(wb, one["tx"]) == [status]
+        assert _cells(wb, one["cat"]) == list(rows)
+        assert _cells(wb, one["val"]) == [rows[p][status] for p in rows]
         # the totals row is not a partner's bar
-        assert not re.search(rf"\${header + len(rows) + 1}$", ser["val"])
+        assert not re.search(rf"\${header + len(rows) + 1}$", one["val"])
 
 
 def monitoring_blocks(ws: Worksheet, partners: set[str]) -> dict[tuple[str, str], list[list[Any]]]:
@@ -166,7 +179,9 @@ def test_monitoring_lists_every_recommendation_with_its_full_history(
         assert ws.cell(first, 3).font.b and ws.cell(first, 3).number_format == "d mmmm yyyy"
     # a closed item says so once: in the officer's own words, or in the report's
     for key, rows in blocks.items():
-        closing = [r[3] for r in rows if isinstance(r[3], str) and "considered closed" in r[3].lower()]
+        closing = [
+            r[3] for r in rows if isinstance(r[3], str) and "considered closed" in r[3].lower()
+        ]
         assert len(closing) == (1 if key in facts.closed else 0), key
     # one recommendation's history never leaks into another's
     assert not any("Stray note." in str(r[3]) for rows in blocks.values() for r in rows)
@@ -198,8 +213,15 @@ def test_overdue_sheet_lists_what_is_past_its_target(
         ws = open_report(out)["Overdue"]
         header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Partner")
         heads = [ws.cell(header, c).value for c in range(1, 8)]
-        assert heads == ["Partner", "Ref", "Recommendation", "Lead", "Target date", "Status",
-                         "Days overdue"]
+        assert heads == [
+            "Partner",
+            "Ref",
+            "Recommendation",
+            "Lead",
+            "Target date",
+            "Status",
+            "Days overdue",
+        ]
         found = {
             (ws.cell(r, 1).value, str(ws.cell(r, 2).value)): ws.cell(r, 7).value
             for r in range(header + 1, ws.max_row + 1)
@@ -238,7 +260,12 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     wb.save(path)
     out = build_report(path, tmp_path / "report.xlsx", today=TODAY)
     mon = open_report(out)["Monitoring"]
-    hits = [c for row in mon.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    hits = [
+        c
+        for row in mon.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
     assert hits and all(c.data_type == "s" for c in hits)
 
 
