@@ -93,6 +93,7 @@ def apply_plan(
     existing_history: list[list[Any]],
     state: dict[str, dict[str, dict[str, Any]]],
     now: datetime | None = None,
+    force: bool = False,
 ) -> tuple[Path | None, Path | None]:
     """Write the plan into `target` (the master, or --out). A plan that changes nothing writes nothing."""
     from sync.write.patch import patch_workbook
@@ -100,5 +101,7 @@ def apply_plan(
     if plan.is_empty:
         return None, None
     edits = edits_for(plan, register, existing_log, existing_history, state, now or datetime.now())
-    result = patch_workbook(source, target, edits, expect_fingerprint=expect_fingerprint)
-    return target, getattr(result, "backup", None)
+    result = patch_workbook(
+        source, target, edits, expect_fingerprint=expect_fingerprint, force=force
+    )
+    return target, result.backup

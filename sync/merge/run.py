@@ -248,6 +248,7 @@ def merge_files(
             existing_log=sheet_rows(book, LOG_SHEET),
             existing_history=sheet_rows(book, HISTORY_SHEET),
             state=read_state(book),
+            force=force,
         )
         result.written, result.backup = written, backup
         return result
