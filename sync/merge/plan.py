@@ -291,7 +291,9 @@ def plan_merge(
                             master.source(master_rec, history_field),
                         )
                     )
-                plan.history.append(_history(rec, rec.values, ret, history_field, date_field))
+                plan.history.append(
+                    _history(rec, rec.values, ret, history_field, date_field, master_rec.ref)
+                )
             agreed[rec.key] = view
         mine_only = by_partner.get(normalise_partner(ret.partner) if keyed_by_partner else "", [])
         plan.missing += [Missing(ret.partner, r.ref) for r in mine_only if r.key not in seen]
@@ -304,13 +306,19 @@ def plan_merge(
 
 
 def _history(
-    rec: Record, values: Values, ret: ReturnInput, history_field: str, date_field: str | None
+    rec: Record,
+    values: Values,
+    ret: ReturnInput,
+    history_field: str,
+    date_field: str | None,
+    ref: str | None = None,
 ) -> HistoryEntry:
+    """The history entry of a return's note, under the ref as the master writes it."""
     when = values.get(date_field) if date_field else None
     return HistoryEntry(
         when=when if isinstance(when, date) else None,
         partner=ret.partner,
-        ref=rec.ref,
+        ref=ref or rec.ref,
         text=str(values.get(history_field) or ""),
         source=ret.table.source(rec, history_field),
     )
