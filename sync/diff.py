@@ -70,7 +70,7 @@ class Diff:
 def diff_workbooks(old: str | Path, new: str | Path, schema: str | Path | None = None) -> Diff:
     """What changed between two versions: records added, removed, and fields changed."""
     old_reg = read_register(old, schema=schema)
-    new_reg = read_register(new, schema=schema or old_reg.kind.source or old_reg.kind.name)
+    new_reg = read_register(new, schema=schema or old_reg.kind)
     keyed = "partner" in old_reg.columns or "partner" in new_reg.columns
     before, after = to_table(old_reg, keyed), to_table(new_reg, keyed)
     result = Diff(str(old), str(new), old_reg.kind.name)

@@ -298,8 +298,10 @@ def get_kind(name_or_path: str | Path) -> Kind:
     raise SchemaError(f"no workbook kind called {text!r}; known kinds: {', '.join(kinds)}")
 
 
-def candidate_kinds(schema: str | Path | None) -> Iterable[Kind]:
+def candidate_kinds(schema: str | Path | Kind | None) -> Iterable[Kind]:
     """The kinds to try when reading: the one asked for, or every built-in kind."""
+    if isinstance(schema, Kind):
+        return [schema]
     if schema is not None:
         return [get_kind(schema)]
     return list(builtin_kinds().values())

@@ -93,7 +93,7 @@ def push_to_tracker(
     master_reg = read_register(master_path, schema=schema or "recommendations")
     keyed = "partner" in master_reg.columns
     master = to_table(master_reg, keyed)
-    tracker_reg = read_register(tracker_path, schema=master_reg.kind.source or master_reg.kind.name)
+    tracker_reg = read_register(tracker_path, schema=master_reg.kind)
     partners = sorted({r.partner for r in master.records if r.partner})
     who = (
         partner_of(tracker_reg, partners, partner)

@@ -127,7 +127,7 @@ def master_status(
                     ret_book = open_book(path)
                     if who is None:
                         reg = read_register(
-                            path, schema=register.kind.source or register.kind.name, book=ret_book
+                            path, schema=register.kind, book=ret_book
                         )
                         if "partner" in reg.columns:
                             found = Counter(str(v) for v in reg.frame["partner"] if v)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -16,7 +17,7 @@ from sync.errors import XlsyncError
 from sync.findings import FileReport, Finding, Report, make_finding, sort_findings
 from sync.kinds import Field, Kind
 from sync.model import Register, clean
-from sync.read.table import read_register
+from sync.read.table import paused_gc, read_register
 from sync.rules import RULES, Context, key_series
 
 EXCEL_CELL_LIMIT = 32_767
@@ -36,101 +37,126 @@ def canonical_frame(register: Register) -> tuple[pd.DataFrame, list[Finding]]:
         f = register.kind.field(name)
         if not f.vocabulary:
             continue
-        column = frame[name]
-        canon = column.map(lambda v: None if v is None else f.canonical(v))
-        synonym = canon.notna() & (canon != column)
-        for i in synonym[synonym].index:
-            findings.append(
-                _finding(register, "synonym", int(i), name, column[i], canonical=canon[i])
-            )
-        frame[name] = canon.where(canon.notna(), column)
+        values = frame[name].tolist()
+        known: dict[str, str | None] = {}  # a status column holds a handful of distinct words
+        out: list[Any] = []
+        for i, v in enumerate(values):
+            if v is None:
+                out.append(None)
+                continue
+            if type(v) is str:
+                if v not in known:
+                    known[v] = f.canonical(v)
+                canon = known[v]
+            else:
+                canon = f.canonical(v)
+            if canon is None:
+                out.append(v)
+                continue
+            out.append(canon)
+            if canon != v:
+                findings.append(_finding(register, "synonym", i, name, v, canonical=canon))
+        frame[name] = _objects(out, frame.index)
     return frame, findings
+
+
+def _objects(values: list[Any], index: pd.Index) -> pd.Series:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return pd.Series(array, index=index, dtype=object, copy=False)
 
 
 def validate_register(register: Register, today: date | None = None) -> list[Finding]:
     """Every finding for one table, in sheet order. Findings are collected, never raised."""
     today = today or date.today()
-    frame, findings = canonical_frame(register)
-    kind = register.kind
-    ctx = Context(kind=kind, today=today)
-    schema = _schema(kind, frame, ctx)
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        findings += _failures(register, frame, exc.failure_cases, ctx)
-    return sort_findings(findings)
+    with paused_gc():
+        frame, findings = canonical_frame(register)
+        kind = register.kind
+        ctx = Context(kind=kind, today=today)
+        schema = _schema(kind, frame, ctx)
+        try:
+            schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            findings += _failures(register, frame, exc.failure_cases, ctx)
+        return sort_findings(findings)
 
 
 def _schema(kind: Kind, frame: pd.DataFrame, ctx: Context) -> pa.DataFrameSchema:
-    """The pandera schema for the columns this table has; check names carry our codes."""
-    columns: dict[str, pa.Column] = {}
-    for name in frame.columns:
-        if name not in kind.names:
-            continue
-        checks = _field_checks(kind.field(name))
-        columns[name] = pa.Column(object, checks=checks, nullable=True, required=False)
-    frame_checks = []
+    """The pandera schema for the columns this table has; check names carry our codes.
+
+    A cross-field rule reads the whole table but runs as a check on one of its columns:
+    as a table-wide check pandera would report each failing record once per column (ten
+    failure cases for one overdue item), and walking those is most of a big file's time.
+    """
+    checks: dict[str, list[pa.Check]] = {
+        name: _field_checks(kind.field(name)) for name in frame.columns if name in kind.names
+    }
     for rule in kind.rules:
         impl = RULES[rule.rule]
         needed = [n for n in impl.fields(rule, kind) if n]
         if needed and not all(n in frame.columns for n in needed):
             continue  # a rule on columns this workbook lacks does not apply
-        frame_checks.append(
+        anchor = next((n for n in needed if n in checks), None)
+        if anchor is None:
+            anchor = kind.record_field if kind.record_field in checks else next(iter(checks), None)
+        if anchor is None:
+            continue
+        checks[anchor].append(
             pa.Check(
-                lambda df, impl=impl, rule=rule: impl.passes(df, rule, ctx),
+                lambda _column, impl=impl, rule=rule: impl.passes(frame, rule, ctx),
                 name=f"rule:{rule.rule}",
                 ignore_na=False,
             )
         )
-    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
+    columns = {
+        name: pa.Column(object, checks=found, nullable=True, required=False)
+        for name, found in checks.items()
+    }
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def _each(test: Callable[[list[Any]], list[bool]], name: str) -> pa.Check:
+    """A check of every value of a column, run as one comprehension over the column's values
+    rather than a Python call per value through Series.map."""
+    return pa.Check(
+        lambda s: pd.Series(test(s.tolist()), index=s.index, dtype=bool), name=name, ignore_na=False
+    )
 
 
 def _field_checks(f: Field) -> list[pa.Check]:
+    limit = EXCEL_CELL_LIMIT
     checks = [
-        pa.Check(lambda s: ~s.map(_too_long), name="too-long", ignore_na=False),
+        _each(lambda vs: [not (isinstance(v, str) and len(v) > limit) for v in vs], "too-long"),
     ]
     if f.required:
-        checks.append(pa.Check(lambda s: ~s.map(_is_blank), name="missing-value", ignore_na=False))
+        checks.append(
+            _each(lambda vs: [not (v is None or (isinstance(v, str) and not v.strip())) for v in vs], "missing-value")
+        )
     if f.vocabulary:
         allowed = set(f.vocabulary)
-        checks.append(
-            pa.Check(lambda s: s.map(lambda v: v is None or v in allowed), name="not-allowed", ignore_na=False)
-        )
+        checks.append(_each(lambda vs: [v is None or v in allowed for v in vs], "not-allowed"))
     if f.type == "date":
-        checks.append(
-            pa.Check(lambda s: s.map(lambda v: v is None or isinstance(v, date)), name="not-a-date", ignore_na=False)
-        )
+        checks.append(_each(lambda vs: [v is None or isinstance(v, date) for v in vs], "not-a-date"))
     if f.type in ("number", "integer"):
-        checks.append(pa.Check(lambda s: s.map(lambda v: v is None or _is_number(v)), name="not-a-number", ignore_na=False))
+        checks.append(_each(lambda vs: [v is None or _is_number(v) for v in vs], "not-a-number"))
     if f.type == "integer":
         checks.append(
-            pa.Check(lambda s: s.map(lambda v: not _is_number(v) or float(v).is_integer()), name="not-whole", ignore_na=False)
+            _each(lambda vs: [not _is_number(v) or float(v).is_integer() for v in vs], "not-whole")
         )
     if f.min is not None or f.max is not None:
         low = f.min if f.min is not None else float("-inf")
         high = f.max if f.max is not None else float("inf")
         checks.append(
-            pa.Check(
-                lambda s: s.map(lambda v: not _is_number(v) or low <= v <= high),
-                name="out-of-range",
-                ignore_na=False,
-            )
+            _each(lambda vs: [not _is_number(v) or low <= v <= high for v in vs], "out-of-range")
         )
     if f.pattern:
         rx = re.compile(f.pattern)
-        checks.append(
-            pa.Check(
-                lambda s: s.map(lambda v: v is None or bool(rx.match(str(v)))),
-                name="bad-pattern",
-                ignore_na=False,
-            )
-        )
+        checks.append(_each(lambda vs: [v is None or bool(rx.match(str(v))) for v in vs], "bad-pattern"))
     if f.partner_edits and f.type == "text":
         checks.append(
-            pa.Check(
-                lambda s: ~s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)),
-                name="formula-text",
-                ignore_na=False,
+            _each(
+                lambda vs: [not (isinstance(v, str) and v.startswith(_FORMULA_START)) for v in vs],
+                "formula-text",
             )
         )
     return checks
@@ -141,37 +167,48 @@ def _failures(
 ) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()
-    keys = key_series(frame, ctx.kind) if "rule:unique-key" in set(cases["check"]) else None
-    for check, column, index in zip(cases["check"], cases["column"], cases["index"], strict=True):
+    checks = [str(c) for c in cases["check"].tolist()]
+    names = list(frame.columns)
+    position = {n: j for j, n in enumerate(names)}
+    table = frame.to_numpy(dtype=object)  # rows by position: the frame's index is 0..n-1
+    keys: list[str] = []
+    first_with_key: dict[str, int] = {}
+    if "rule:unique-key" in checks:
+        keys = key_series(frame, ctx.kind).tolist()
+        for j, key in enumerate(keys):
+            first_with_key.setdefault(key, j)
+    rules = {}
+    for r in reversed(ctx.kind.rules):
+        rules[r.rule] = r  # the first rule of a name, as its check is named
+    for check, column, index in zip(checks, cases["column"].tolist(), cases["index"].tolist(), strict=True):
         if index is None or (isinstance(index, float) and index != index):
             continue
         i = int(index)
-        if str(check).startswith("rule:"):
-            rule_name = str(check)[5:]
-            rule = next(r for r in ctx.kind.rules if r.rule == rule_name)
+        if check.startswith("rule:"):
+            rule_name = check[5:]
+            rule = rules[rule_name]
             impl = RULES[rule_name]
-            field_name, params = impl.explain(frame.loc[i], rule, ctx)
+            field_name, params = impl.explain(dict(zip(names, table[i], strict=True)), rule, ctx)
             if field_name not in register.columns:
                 field_name = next(n for n in impl.fields(rule, ctx.kind) if n in register.columns)
-            if rule_name == "unique-key" and keys is not None:
-                first = keys[keys == keys[i]].index[0]
-                params["other"] = register.rows[int(first)]
+            if rule_name == "unique-key" and keys:
+                params["other"] = register.rows[first_with_key[keys[i]]]
             code = impl.code
         else:
-            code, field_name, params = str(check), str(column), _field_params(ctx.kind, str(check), str(column), frame, i)
+            code, field_name = check, str(column)
+            params = _field_params(ctx.kind, code, field_name, table[i, position[field_name]])
         if (code, i, field_name) in seen:
             continue
         seen.add((code, i, field_name))
-        value = frame.at[i, field_name] if field_name in frame.columns else None
+        value = table[i, position[field_name]] if field_name in position else None
         if code == "synonym":
             continue
         findings.append(_finding(register, code, i, field_name, register.original(i, field_name) if code in ("not-a-date",) else clean(value), **params))
     return findings
 
 
-def _field_params(kind: Kind, code: str, name: str, frame: pd.DataFrame, i: int) -> dict[str, Any]:
+def _field_params(kind: Kind, code: str, name: str, value: Any) -> dict[str, Any]:
     f = kind.field(name)
-    value = frame.at[i, name]
     if code == "not-allowed":
         return {"allowed": ", ".join(f.vocabulary)}
     if code == "out-of-range":

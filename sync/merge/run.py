@@ -148,7 +148,7 @@ def prepare_return(
 ) -> ReturnInput:
     """Read, validate and key one return. Raises XlsyncError when it cannot be read."""
     book = open_book(path)
-    register = read_register(path, schema=kind.source or kind.name, book=book)
+    register = read_register(path, schema=kind, book=book)
     who = partner_of(register, master_partners, partner)
     findings = validate_register(register, today=today)
     base, tampered = read_issued_base(book)

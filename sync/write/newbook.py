@@ -16,6 +16,10 @@ def save_new_workbook(wb: Any, path: Path) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
+        # a temp file is private to its owner; the workbook gets the usual permissions
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
