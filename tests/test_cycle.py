@@ -37,8 +37,15 @@ def styles(path: Path, sheet: str) -> dict[str, tuple[Any, ...]]:
     wb = load_workbook(path)
     return {
         c.coordinate: (
-            c.number_format, c.font.b, c.font.name, c.font.sz, c.fill.fgColor.rgb,
-            c.border.left.style, c.border.bottom.style, c.alignment.wrap_text, c.protection.locked,
+            c.number_format,
+            c.font.b,
+            c.font.name,
+            c.font.sz,
+            c.fill.fgColor.rgb,
+            c.border.left.style,
+            c.border.bottom.style,
+            c.alignment.wrap_text,
+            c.protection.locked,
         )
         for row in wb[sheet].iter_rows()
         for c in row
@@ -55,11 +62,27 @@ def test_issue_edit_validate_merge_push_status(tmp_path: Path) -> None:
     returns = tmp_path / "returns"
 
     # issue: one return per partner, locked where partners must not type, base stored inside
-    result = run("issue", str(master), "--out", str(returns), "--deadline", "2007-03-09", "--today", "2007-03-01")
+    result = run(
+        "issue",
+        str(master),
+        "--out",
+        str(returns),
+        "--deadline",
+        "2007-03-09",
+        "--today",
+        "2007-03-01",
+    )
     assert result.exit_code == 0, result.output
     issued = sorted(p.name for p in returns.iterdir())
-    assert issued == ["Burnley.xlsx", "Chorley.xlsx", "Hyndburn.xlsx", "Lancashire County.xlsx",
-                      "Rossendale.xlsx", "South Ribble.xlsx", "West Lancashire.xlsx"]
+    assert issued == [
+        "Burnley.xlsx",
+        "Chorley.xlsx",
+        "Hyndburn.xlsx",
+        "Lancashire County.xlsx",
+        "Rossendale.xlsx",
+        "South Ribble.xlsx",
+        "West Lancashire.xlsx",
+    ]
     (returns / "Lancashire County.xlsx").unlink()
     wb = load_workbook(returns / "Chorley.xlsx")
     ws = wb["Return"]
@@ -77,8 +100,12 @@ def test_issue_edit_validate_merge_push_status(tmp_path: Path) -> None:
     ws[chorley.cell(0, "progress").address] = "9 March 2007\nAll done."
     ws[chorley.cell(0, "updated").address] = date(2007, 3, 9)
     new_row = chorley.last_row + 1
-    for field, value in {"partner": "Chorley", "ref": "28.", "recommendation": "To publicise the text phone",
-                         "status": "Not started"}.items():
+    for field, value in {
+        "partner": "Chorley",
+        "ref": "28.",
+        "recommendation": "To publicise the text phone",
+        "status": "Not started",
+    }.items():
         ws.cell(new_row, chorley.columns[field], value)
     wb.save(returns / "Chorley.xlsx")
     burnley = read_register(returns / "Burnley.xlsx")
@@ -89,7 +116,11 @@ def test_issue_edit_validate_merge_push_status(tmp_path: Path) -> None:
 
     # the coordinator pauses Burnley's first item after issue: Burnley's edit must conflict
     reg = read_register(master)
-    b0 = next(i for i, r in enumerate(reg.records()) if r["partner"] == "Burnley" and r["ref"] == burnley.value(0, "ref"))
+    b0 = next(
+        i
+        for i, r in enumerate(reg.records())
+        if r["partner"] == "Burnley" and r["ref"] == burnley.value(0, "ref")
+    )
     patch(master, master, {str(reg.cell(b0, "status")): "Paused"})
     before = values(master, "Register")
     before_styles = styles(master, "Register")
@@ -101,11 +132,14 @@ def test_issue_edit_validate_merge_push_status(tmp_path: Path) -> None:
     assert result.exit_code == 1  # the conflict is left for the coordinator
     data = json.loads(result.output)
     assert [(c["partner"], c["field"], c["master"], c["return"]) for c in data["conflicts"]] == [
-        ("Burnley", "status", "Paused", "Complete")]
+        ("Burnley", "status", "Paused", "Complete")
+    ]
     changed = {(c["partner"], c["ref"], c["field"]): c["new"] for c in data["changes"]}
-    assert changed == {("Chorley", ref_c, "status"): "Complete",
-                       ("Chorley", ref_c, "progress"): "9 March 2007\nAll done.",
-                       ("Chorley", ref_c, "updated"): "2007-03-09"}
+    assert changed == {
+        ("Chorley", ref_c, "status"): "Complete",
+        ("Chorley", ref_c, "progress"): "9 March 2007\nAll done.",
+        ("Chorley", ref_c, "updated"): "2007-03-09",
+    }
     assert data["added"][0]["ref"] == "28."
     after = values(master, "Register")
     planned = {c["cell"] for c in data["changes"]}
@@ -127,7 +161,10 @@ def test_issue_edit_validate_merge_push_status(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     pushed = json.loads(result.output)
     assert "28." in [a["ref"] for a in pushed["added"]]
-    assert all(c["field"] in ("recommendation", "target_date", "lead", "agreed_date") for c in pushed["changes"])
+    assert all(
+        c["field"] in ("recommendation", "target_date", "lead", "agreed_date")
+        for c in pushed["changes"]
+    )
     own_after = values(tracker)
     touched = {f"{own.sheet}!{c['cell'].split('!')[-1]}" for c in pushed["changes"]}
     for key, value in own_before.items():
@@ -139,7 +176,16 @@ def test_issue_edit_validate_merge_push_status(tmp_path: Path) -> None:
     assert json.loads(again.output)["changes"] == [] and json.loads(again.output)["added"] == []
 
     # status: Rossendale has not returned and the deadline has passed
-    result = run("status", str(master), "--returns", str(returns), "--today", "2007-03-20", "--format", "json")
+    result = run(
+        "status",
+        str(master),
+        "--returns",
+        str(returns),
+        "--today",
+        "2007-03-20",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["missing"] == ["Lancashire County", "Rossendale"]
@@ -151,7 +197,10 @@ def test_issue_edit_validate_merge_push_status(tmp_path: Path) -> None:
 def test_a_tampered_base_is_merged_two_way_with_a_warning(tmp_path: Path) -> None:
     master = tmp_path / "master.xlsx"
     shutil.copy(WORKBOOKS / "master.xlsx", master)
-    assert run("issue", str(master), "--out", str(tmp_path / "r"), "--partner", "Chorley").exit_code == 0
+    assert (
+        run("issue", str(master), "--out", str(tmp_path / "r"), "--partner", "Chorley").exit_code
+        == 0
+    )
     path = tmp_path / "r" / "Chorley.xlsx"
     wb = load_workbook(path)
     wb["_xlsync_base"]["A4"] = wb["_xlsync_base"]["A4"].value.replace("In progress", "Complete", 1)

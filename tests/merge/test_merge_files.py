@@ -20,45 +20,118 @@ from sync.cli import cli
 from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET
 
 TODAY = date(2007, 3, 20)
-HEADER = ["Partner", "Ref", "Recommendation", "Lead Officer", "Target Date", "Status", "RAG",
-          "Progress / Comments", "Last Updated"]
+HEADER = [
+    "Partner",
+    "Ref",
+    "Recommendation",
+    "Lead Officer",
+    "Target Date",
+    "Status",
+    "RAG",
+    "Progress / Comments",
+    "Last Updated",
+]
 MASTER_ROWS: list[Any] = [
     "Partnership Working",
-    ["Chorley", "8.", "To keep dialogues up to date", "Information Officer", date(2007, 12, 31),
-     "In progress", "Amber", "7 September 2005\nDialogues reviewed.", date(2005, 9, 7)],
-    ["Chorley", "9.", "To load Planning software on more PCs", "ICT Manager", date(2007, 12, 31),
-     "In progress", "Amber", "10 October 2006\nPlanning Online used.", date(2006, 10, 10)],
-    ["Chorley", "10.", "To promote the web site", "Web Officer", date(2007, 12, 31),
-     "Not started", "Red", None, None],
+    [
+        "Chorley",
+        "8.",
+        "To keep dialogues up to date",
+        "Information Officer",
+        date(2007, 12, 31),
+        "In progress",
+        "Amber",
+        "7 September 2005\nDialogues reviewed.",
+        date(2005, 9, 7),
+    ],
+    [
+        "Chorley",
+        "9.",
+        "To load Planning software on more PCs",
+        "ICT Manager",
+        date(2007, 12, 31),
+        "In progress",
+        "Amber",
+        "10 October 2006\nPlanning Online used.",
+        date(2006, 10, 10),
+    ],
+    [
+        "Chorley",
+        "10.",
+        "To promote the web site",
+        "Web Officer",
+        date(2007, 12, 31),
+        "Not started",
+        "Red",
+        None,
+        None,
+    ],
     "External Publicity",
-    ["Burnley", "R1", "Single number for all services", "Head of Customer Services",
-     date(2007, 6, 30), "In progress", "Amber", "9 January 2007\nNumber agreed.", date(2007, 1, 9)],
+    [
+        "Burnley",
+        "R1",
+        "Single number for all services",
+        "Head of Customer Services",
+        date(2007, 6, 30),
+        "In progress",
+        "Amber",
+        "9 January 2007\nNumber agreed.",
+        date(2007, 1, 9),
+    ],
 ]
 
 
 def make_master(tmp_path: Path) -> Path:
-    return build(tmp_path / "master.xlsx", Sheet(
-        titles=["Lancashire Partnership", "Register of Recommendations"],
-        header=HEADER, rows=MASTER_ROWS,
-        dropdowns={"Status": ["Not started", "In progress", "Complete", "Closed", "Paused"]},
-    ))
+    return build(
+        tmp_path / "master.xlsx",
+        Sheet(
+            titles=["Lancashire Partnership", "Register of Recommendations"],
+            header=HEADER,
+            rows=MASTER_ROWS,
+            dropdowns={"Status": ["Not started", "In progress", "Complete", "Closed", "Paused"]},
+        ),
+    )
 
 
 def chorley_return(tmp_path: Path, *, formula: bool = False) -> Path:
     """Chorley's own return: renamed and reordered columns, a column of their own, a synonym,
     an edit to locked wording, a new row, and ref 9. left out."""
-    header = ["Current Position", "Rec No.", "Status", "Recommendation", "Date Updated", "Our notes"]
-    note = '=HYPERLINK("http://intranet/oss","see intranet")' if formula else (
-        "7 September 2005\nDialogues reviewed.\n6 March 2007\nInformation Officer in post.")
+    header = [
+        "Current Position",
+        "Rec No.",
+        "Status",
+        "Recommendation",
+        "Date Updated",
+        "Our notes",
+    ]
+    note = (
+        '=HYPERLINK("http://intranet/oss","see intranet")'
+        if formula
+        else ("7 September 2005\nDialogues reviewed.\n6 March 2007\nInformation Officer in post.")
+    )
     rows = [
         [note, "8", "Done", "To keep dialogues up to date", date(2007, 3, 6), "ask Asim"],
-        ["6 March 2007\nArticle in Borough News.", "10.", "Ongoing", "To promote the web site better",
-         date(2007, 3, 6), None],
-        ["6 March 2007\nNew idea from the user group.", "30.", "Not started",
-         "To survey customers each year", date(2007, 3, 6), None],
+        [
+            "6 March 2007\nArticle in Borough News.",
+            "10.",
+            "Ongoing",
+            "To promote the web site better",
+            date(2007, 3, 6),
+            None,
+        ],
+        [
+            "6 March 2007\nNew idea from the user group.",
+            "30.",
+            "Not started",
+            "To survey customers each year",
+            date(2007, 3, 6),
+            None,
+        ],
     ]
-    path = build(tmp_path / "returns" / "Chorley.xlsx", Sheet(name="Our return", titles=["Return from Chorley"],
-                                                          header=header, rows=rows))
+    path = build(
+        tmp_path / "returns" / "Chorley.xlsx",
+        Sheet(name="Our return", titles=["Return from Chorley"], header=header, rows=rows),
+    )
     if formula:
         wb = load_workbook(path)
         ws = wb["Our return"]
@@ -79,7 +152,10 @@ def cell_dump(path: Path) -> dict[str, tuple[Any, str, str, Any]]:
                 if c.value is None and not c.has_style:
                     continue
                 dump[f"{ws.title}!{c.coordinate}"] = (
-                    c.value, c.number_format, c.fill.fgColor.rgb if c.fill else None, c.font.b,
+                    c.value,
+                    c.number_format,
+                    c.fill.fgColor.rgb if c.fill else None,
+                    c.font.b,
                 )
     return dump
 
@@ -93,21 +169,30 @@ def test_merge_applies_partner_fields_and_leaves_everything_else(tmp_path: Path)
     changes = {(c.ref, c.field): c.new for c in plan.changes}
     assert changes == {
         ("8.", "status"): "Complete",
-        ("8.", "progress"): "7 September 2005\nDialogues reviewed.\n6 March 2007\nInformation Officer in post.",
+        (
+            "8.",
+            "progress",
+        ): "7 September 2005\nDialogues reviewed.\n6 March 2007\nInformation Officer in post.",
         ("8.", "updated"): date(2007, 3, 6),
         ("10.", "status"): "In progress",
         ("10.", "progress"): "6 March 2007\nArticle in Borough News.",
         ("10.", "updated"): date(2007, 3, 6),
     }
     assert [(r.ref, r.field, r.theirs) for r in plan.rejected_edits] == [
-        ("10.", "recommendation", "To promote the web site better")]
+        ("10.", "recommendation", "To promote the web site better")
+    ]
     assert [(a.partner, a.ref) for a in plan.added] == [("Chorley", "30.")]
     assert [(m.partner, m.ref) for m in plan.missing] == [("Chorley", "9.")]
     assert result.written == master and result.backup is not None and result.backup.exists()
 
     after = cell_dump(master)
     planned = {f"Register!{c.cell.address}" for c in plan.changes}
-    appended = {k for k in after if k.startswith("Register!") and int("".join(ch for ch in k.split("!")[1] if ch.isdigit())) == 11}
+    appended = {
+        k
+        for k in after
+        if k.startswith("Register!")
+        and int("".join(ch for ch in k.split("!")[1] if ch.isdigit())) == 11
+    }
     ours = (LOG_SHEET, HISTORY_SHEET, STATE_SHEET)
     for key, value in before.items():
         if key in planned:
@@ -165,7 +250,12 @@ def test_three_way_conflict_from_an_issued_return(tmp_path: Path) -> None:
     patch(master, master, {"Register!F6": "Paused"})  # the coordinator changed 8. after issue
     result = merge_files(master, [issued.path], today=TODAY)
     (conflict,) = result.plan.conflicts
-    assert (conflict.ref, conflict.base, conflict.master, conflict.theirs) == ("8.", "In progress", "Paused", "Complete")
+    assert (conflict.ref, conflict.base, conflict.master, conflict.theirs) == (
+        "8.",
+        "In progress",
+        "Paused",
+        "Complete",
+    )
     assert [(c.ref, c.field) for c in result.plan.changes] == [("9.", "progress")]
     assert load_workbook(master)["Register"]["F6"].value == "Paused"
 
@@ -173,18 +263,30 @@ def test_three_way_conflict_from_an_issued_return(tmp_path: Path) -> None:
 def test_a_return_with_errors_is_rejected_and_the_rest_merge(tmp_path: Path) -> None:
     master = make_master(tmp_path)
     good = chorley_return(tmp_path)
-    bad = build(tmp_path / "returns" / "Burnley.xlsx", Sheet(header=["Ref", "Status", "Recommendation"], rows=[
-        ["R1", "Maybe", "Single number for all services"]]))
-    result = CliRunner().invoke(cli, ["merge", str(master), str(good), str(bad), "--format", "json",
-                                      "--today", "2007-03-20"])
+    bad = build(
+        tmp_path / "returns" / "Burnley.xlsx",
+        Sheet(
+            header=["Ref", "Status", "Recommendation"],
+            rows=[["R1", "Maybe", "Single number for all services"]],
+        ),
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["merge", str(master), str(good), str(bad), "--format", "json", "--today", "2007-03-20"],
+    )
     assert result.exit_code == 1, result.output
     data = json.loads(result.output)
     statuses = {r["partner"]: r["status"] for r in data["returns"]}
     assert statuses == {"Chorley": "merged", "Burnley": "rejected"}
     assert data["returns"][1]["findings"][0]["cell"] == "B2"
     assert {"partner", "ref", "field", "old", "new", "source"} <= set(data["changes"][0])
-    assert data["added"] == [{"partner": "Chorley", "ref": "30.", "source": "Chorley.xlsx!'Our return'!B6"}]
-    assert data["missing"] == [{"partner": "Chorley", "ref": "9."}, {"partner": "Burnley", "ref": "R1"}][:1]
+    assert data["added"] == [
+        {"partner": "Chorley", "ref": "30.", "source": "Chorley.xlsx!'Our return'!B6"}
+    ]
+    assert (
+        data["missing"]
+        == [{"partner": "Chorley", "ref": "9."}, {"partner": "Burnley", "ref": "R1"}][:1]
+    )
 
 
 def test_dry_run_writes_nothing_and_an_open_master_is_refused(tmp_path: Path) -> None:
@@ -192,7 +294,9 @@ def test_dry_run_writes_nothing_and_an_open_master_is_refused(tmp_path: Path) ->
     ret = chorley_return(tmp_path)
     original = master.read_bytes()
     runner = CliRunner()
-    result = runner.invoke(cli, ["merge", str(master), str(ret), "--dry-run", "--today", "2007-03-20"])
+    result = runner.invoke(
+        cli, ["merge", str(master), str(ret), "--dry-run", "--today", "2007-03-20"]
+    )
     assert result.exit_code == 0 and "dry run" in result.output
     assert master.read_bytes() == original
     (tmp_path / "~$master.xlsx").write_bytes(b"owner")

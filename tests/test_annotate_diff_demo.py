@@ -1,0 +1,113 @@
+"""validate --annotate, diff and demo, each on real workbooks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from builders import Sheet, build
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from openpyxl.styles import Font
+
+from sync.cli import cli
+from sync.write.patch import patch
+
+WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
+HEADER = ["Ref", "Recommendation", "Status", "RAG", "Progress", "Last Updated"]
+
+
+def test_annotated_copy_marks_each_finding_and_changes_nothing_else(tmp_path: Path) -> None:
+    src = build(
+        tmp_path / "in" / "Hyndburn.xlsx",
+        Sheet(
+            header=HEADER,
+            rows=[
+                ["1", "One", "Maybe", "Green", "ok", date(2007, 3, 1)],
+                ["2", "Two", "Ongoing", "Amber", "fine", date(2031, 1, 1)],
+            ],
+        ),
+    )
+    original = src.read_bytes()
+    out = tmp_path / "marked"
+    result = CliRunner().invoke(
+        cli, ["validate", str(src), "--annotate", str(out), "--today", "2007-03-20"]
+    )
+    assert result.exit_code == 1
+    assert src.read_bytes() == original
+    copy = out / "Hyndburn.xlsx"
+    wb = load_workbook(copy)
+    ws = wb["Register"]
+    assert "Status 'Maybe' is not one of" in ws["C2"].comment.text
+    assert ws["C2"].fill.fgColor.rgb.endswith("C7CE") or ws["C2"].fill.fgColor.rgb != "00000000"
+    assert "read as 'In progress'" in ws["C3"].comment.text
+    assert "after today" in ws["F3"].comment.text
+    assert ws["A2"].comment is None
+    log = wb["Validation"]
+    rows = [[c.value for c in r] for r in log.iter_rows(min_row=2)]
+    assert [r[1] for r in rows] == ["Register!C2", "Register!C3", "Register!F3"]
+    assert log["B2"].hyperlink.location == "Register!C2"
+    # every other value of the workbook is as it was
+    before = load_workbook(src)["Register"]
+    for row in before.iter_rows():
+        for c in row:
+            assert ws[c.coordinate].value == c.value
+    # parts the annotation does not need are byte-identical
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(copy) as b:
+        for name in a.namelist():
+            if name.startswith(
+                (
+                    "xl/worksheets/sheet",
+                    "xl/styles",
+                    "[Content_Types]",
+                    "xl/workbook",
+                    "xl/_rels",
+                    "docProps/app",
+                )
+            ):
+                continue
+            assert a.read(name) == b.read(name), name
+
+
+def test_diff_finds_exactly_the_changes_made(tmp_path: Path) -> None:
+    old = tmp_path / "old.xlsx"
+    shutil.copy(WORKBOOKS / "master.xlsx", old)
+    new = tmp_path / "new.xlsx"
+    patch(old, new, {"Register!G6": "Complete", "Register!J6": date(2007, 3, 20)})
+    wb = load_workbook(new)
+    wb["Register"]["C6"].font = Font(bold=True, name="Arial")  # formatting only
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb.save(new)
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["added"] == [] and data["removed"] == []
+    assert [(c["field"], c["new"], c["new_cell"]) for c in data["changed"]] == [
+        ("status", "Complete", "Register!G6"),
+        ("updated", "2007-03-20", "Register!J6"),
+    ]
+    assert CliRunner().invoke(cli, ["diff", str(old), str(old)]).exit_code == 0
+
+
+def test_demo_runs_end_to_end_and_leaves_every_file(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", str(folder)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert [line.split(".")[0] for line in lines] == [str(n) for n in range(1, 9)]
+    for name in (
+        "master.xlsx",
+        "report.xlsx",
+        "report.html",
+        "returns/Chorley.xlsx",
+        "marked-up/Hyndburn.xlsx",
+    ):
+        assert (folder / name).exists(), name
+    wb = load_workbook(folder / "master.xlsx")
+    assert {"Sync log", "Progress history"} <= set(wb.sheetnames)
+    assert "Merged the returns" in result.output and "1 conflict(s)" in result.output
