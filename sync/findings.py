@@ -70,6 +70,11 @@ CATALOGUE: dict[str, Code] = {
     "risk-score": Code(
         ERROR, "Risk score wrong", "{header} {value!r} should be likelihood × impact = {expected}"
     ),
+    "base-tampered": Code(
+        WARNING,
+        "Stored copy changed",
+        "the copy of what was sent, stored in this return, has been changed; merged two-way",
+    ),
     "formula-text": Code(
         WARNING,
         "Looks like a formula",

@@ -151,6 +151,16 @@ def test_risk_score_and_ranges(tmp_path: Path) -> None:
 def test_every_code_is_documented() -> None:
     codes = {impl.code for impl in RULES.values()}
     assert codes <= set(CATALOGUE)
+    import re
+
+    source = "".join(
+        p.read_text(encoding="utf-8")
+        for p in (Path(__file__).resolve().parents[1] / "sync").rglob("*.py")
+    )
+    used = set(re.findall(r'code="([a-z-]+)"', source)) | set(
+        re.findall(r'make_finding\(\s*"([a-z-]+)"', source)
+    )
+    assert used <= set(CATALOGUE), used - set(CATALOGUE)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for code, entry in CATALOGUE.items():
         assert entry.title and entry.template
