@@ -462,10 +462,22 @@ def push(
     type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
     help="Return deadline (default: the one issued returns carry).",
 )
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="NAME",
+    help="A partner not expected to return, such as the coordinating council (repeatable).",
+)
 @format_option
 @schema_option
 def status(
-    master: Path, returns_dir: Path | None, today: Any, deadline: Any, fmt: str, schema: str | None
+    master: Path,
+    returns_dir: Path | None,
+    today: Any,
+    deadline: Any,
+    exclude: tuple[str, ...],
+    fmt: str,
+    schema: str | None,
 ) -> None:
     """Per partner: records by status and RAG, overdue items, last merge, returns.
 
@@ -474,13 +486,18 @@ def status(
     Example:
 
     \b
-        xlsync status workbooks/master.xlsx --returns workbooks/returns --today 2007-03-20
+        xlsync status workbooks/master.xlsx --returns workbooks/returns --exclude "Lancashire County"
     """
     from sync.report.text import render_status
     from sync.status import master_status
 
     report = master_status(
-        master, returns_dir, today=_date(today), deadline=_date(deadline), schema=schema
+        master,
+        returns_dir,
+        today=_date(today),
+        deadline=_date(deadline),
+        schema=schema,
+        exclude=exclude,
     )
     data = report.to_dict()
     if fmt == "json":

@@ -85,8 +85,12 @@ def master_status(
     today: date | None = None,
     deadline: date | None = None,
     schema: str | Path | None = None,
+    exclude: tuple[str, ...] | list[str] = (),
 ) -> StatusReport:
-    """Per partner: records by status and RAG, overdue items, last merge, and returns."""
+    """Per partner: records by status and RAG, overdue items, last merge, and returns.
+
+    Partners in `exclude` (the coordinating council, say) are not expected to return.
+    """
     today = today or date.today()
     book = open_book(master_path)
     register = read_register(master_path, schema=schema or "recommendations", book=book)
@@ -117,8 +121,9 @@ def master_status(
     unmatched: list[str] = []
     if returns_dir is not None:
         names = [p.partner for p in partners.values()]
-        for ps in partners.values():
-            ps.returned = False
+        skip = {normalise_partner(p) for p in exclude}
+        for key, ps in partners.items():
+            ps.returned = None if key in skip else False
         for path in expand_paths([returns_dir]):
             who = match_partner(path.stem, names)
             issued_deadline = None
@@ -126,9 +131,7 @@ def master_status(
                 try:
                     ret_book = open_book(path)
                     if who is None:
-                        reg = read_register(
-                            path, schema=register.kind, book=ret_book
-                        )
+                        reg = read_register(path, schema=register.kind, book=ret_book)
                         if "partner" in reg.columns:
                             found = Counter(str(v) for v in reg.frame["partner"] if v)
                             who = (

@@ -183,13 +183,27 @@ def test_issue_edit_validate_merge_push_status(tmp_path: Path) -> None:
         str(returns),
         "--today",
         "2007-03-20",
+        "--exclude",
+        "Lancashire County",
         "--format",
         "json",
     )
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert data["missing"] == ["Lancashire County", "Rossendale"]
+    assert data["missing"] == ["Rossendale"]
     assert data["deadline"] == "2007-03-09"
+    early = run(
+        "status",
+        str(master),
+        "--returns",
+        str(returns),
+        "--today",
+        "2007-03-08",
+        "--exclude",
+        "Lancashire County",
+    )
+    assert early.exit_code == 0
+    assert "Not returned (deadline 2007-03-09): Rossendale" in early.output
     chorley_status = next(p for p in data["partners"] if p["partner"] == "Chorley")
     assert chorley_status["records"] == 8 and chorley_status["last_merged"]
 
