@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -284,3 +285,16 @@ def test_schema_show_and_list_agree_with_json(tmp_path: Path) -> None:
         "Paused",
     ]
     assert runner.invoke(cli, ["schema", "show", "nonsense"]).exit_code == 2
+
+
+def test_fifty_returns_report_progress_file_by_file(tmp_path: Path) -> None:
+    from sync.validate import validate_paths
+
+    first = build(tmp_path / "returns" / "r00.xlsx", Sheet(header=HEADER, rows=[GOOD]))
+    for n in range(1, 50):
+        shutil.copy(first, tmp_path / "returns" / f"r{n:02}.xlsx")
+    seen: list[tuple[int, int, str]] = []
+    report, _ = validate_paths([tmp_path / "returns"], today=TODAY, progress=lambda *a: seen.append(a))
+    assert len(report.files) == 50 and report.exit_code() == 0
+    assert sorted(done for done, _, _ in seen) == list(range(1, 51))
+    assert {total for _, total, _ in seen} == {50}
