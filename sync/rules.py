@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sync.kinds import Kind, Rule
@@ -29,7 +30,7 @@ class RuleImpl:
     code: str
     fields: Callable[[Rule, Kind], tuple[str, ...]]
     passes: Callable[[pd.DataFrame, Rule, Context], pd.Series]
-    explain: Callable[[pd.Series, Rule, Context], tuple[str, dict[str, Any]]]
+    explain: Callable[[Mapping[str, Any], Rule, Context], tuple[str, dict[str, Any]]]
 
 
 def _col(df: pd.DataFrame, name: str | None) -> pd.Series:
@@ -39,7 +40,8 @@ def _col(df: pd.DataFrame, name: str | None) -> pd.Series:
 
 
 def _blank(s: pd.Series) -> pd.Series:
-    return s.isna() | s.map(lambda v: isinstance(v, str) and not v.strip())
+    spaces = np.fromiter((isinstance(v, str) and not v.strip() for v in s.tolist()), bool, len(s))
+    return s.isna() | spaces
 
 
 def _in(s: pd.Series, values: tuple[str, ...]) -> pd.Series:
@@ -56,8 +58,8 @@ def _conditions(df: pd.DataFrame, rule: Rule) -> pd.Series:
     return mask
 
 
-def _dates(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: v if isinstance(v, date) else None)
+def _each(s: pd.Series, values: list[bool]) -> pd.Series:
+    return pd.Series(values, index=s.index, dtype=bool)
 
 
 # needs-progress -------------------------------------------------------------------------
@@ -71,7 +73,7 @@ def _needs_progress(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     return ~(applies & _blank(_col(df, _history_field(ctx.kind))))
 
 
-def _needs_progress_explain(row: pd.Series, rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _needs_progress_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
     status_field = next(iter(rule.when), "status")
     return _history_field(ctx.kind) or status_field, {"status": row.get(status_field)}
 
@@ -79,23 +81,25 @@ def _needs_progress_explain(row: pd.Series, rule: Rule, ctx: Context) -> tuple[s
 # not-future ---------------------------------------------------------------------------
 def _not_future(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     """A last-updated date cannot be later than today."""
-    values = _dates(_col(df, rule.field))
-    return ~values.map(lambda d: d is not None and d > ctx.today)
+    values = _col(df, rule.field)
+    today = ctx.today
+    return _each(values, [not (isinstance(d, date) and d > today) for d in values.tolist()])
 
 
-def _not_future_explain(row: pd.Series, rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _not_future_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
     return rule.field or "", {"today": ctx.today.strftime("%d/%m/%Y")}
 
 
 # overdue ------------------------------------------------------------------------------
 def _overdue(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     """The target date has passed and the item is not complete."""
-    values = _dates(_col(df, rule.field))
-    passed = values.map(lambda d: d is not None and d < ctx.today)
+    values = _col(df, rule.field)
+    today = ctx.today
+    passed = _each(values, [isinstance(d, date) and d < today for d in values.tolist()])
     return ~(passed & _conditions(df, rule))
 
 
-def _overdue_explain(row: pd.Series, rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _overdue_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
     status = row.get("status")
     return rule.field or "", {"status": status if isinstance(status, str) and status else "not marked complete"}
 
@@ -113,7 +117,7 @@ def _rag_status(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     return ~wrong
 
 
-def _rag_status_explain(row: pd.Series, rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _rag_status_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
     status = row.get("status")
     expected = "Green" if status in _DONE else "Red or Amber"
     return "rag", {"status": status, "expected": expected}
@@ -150,7 +154,7 @@ def _indicator_rag(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     )
 
 
-def _indicator_rag_explain(row: pd.Series, rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _indicator_rag_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
     expected = expected_indicator_rag(row.get("actual"), row.get("target"), row.get("polarity"))
     return "rag", {
         "expected": expected,
@@ -177,7 +181,7 @@ def _risk_score(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     )
 
 
-def _risk_score_explain(row: pd.Series, rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _risk_score_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
     return "score", {"expected": _product(row.get("likelihood"), row.get("impact"))}
 
 
@@ -188,11 +192,27 @@ def key_series(df: pd.DataFrame, kind: Kind) -> pd.Series:
     for name in kind.key:
         values = _col(df, name)
         norm = normalise_ref if kind.field(name).type == "ref" or name != "partner" else normalise_partner
-        parts.append(values.map(norm))
+        parts.append(pd.Series(_map_distinct(norm, values.tolist()), index=values.index, dtype=object))
     key = parts[0]
     for p in parts[1:]:
         key = key + "\x1f" + p
     return key
+
+
+def _map_distinct(fn: Callable[[Any], str], values: list[Any]) -> list[str]:
+    """`fn` of each value, worked out once per distinct text: a partner column holds a
+    handful of names over thousands of rows."""
+    done: dict[str, str] = {}
+    out = []
+    for v in values:
+        if type(v) is str:
+            hit = done.get(v)
+            if hit is None:
+                hit = done[v] = fn(v)
+            out.append(hit)
+        else:
+            out.append(fn(v))
+    return out
 
 
 def _unique_key(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
@@ -202,7 +222,7 @@ def _unique_key(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     return ~(key.duplicated(keep="first") & has_key)
 
 
-def _unique_key_explain(row: pd.Series, rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _unique_key_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
     partner = row.get("partner")
     scope = f" for {partner}" if isinstance(partner, str) and partner else ""
     return ctx.kind.record_field, {"scope": scope}

@@ -95,6 +95,12 @@ def test_text_longer_than_excel_allows_is_an_error(tmp_path: Path) -> None:
     assert finding.message == "Progress holds 32,768 characters; Excel cells hold at most 32,767"
 
 
+def test_blank_status_and_rag_are_allowed(tmp_path: Path) -> None:
+    # a partner who has not yet chosen a status leaves the cell empty: not a wrong word
+    blank = row(Ref="9.", Status=None, RAG=None)
+    assert findings_for(tmp_path, blank, GOOD) == []
+
+
 def test_refs_are_unique_per_partner_whatever_their_punctuation(tmp_path: Path) -> None:
     other = list(GOOD)
     other[1] = "8"  # "8." and "8" are the same ref

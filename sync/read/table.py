@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sync.errors import NoTableFound
@@ -16,6 +20,23 @@ from sync.read.header import HeaderMatch, find_header
 from sync.read.open import Book, SheetGrid, open_book
 
 SECTION_MAX_CHARS = 80  # a heading such as "External Publicity", not a pasted paragraph
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large table.
+
+    A register of 100,000 rows is a million cell values held by the grid; every collection
+    the row loop's allocations trigger walks them all, which doubles the loop's time. The
+    loop makes no reference cycles, so nothing is left for the collector to find.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_register(
@@ -66,7 +87,17 @@ def locate_table(book: Book, kinds: Iterable[Kind], sheet: str | None = None) ->
 
 
 def map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
-    """Walk the rows under the header: records, section headings and continuation rows."""
+    """Walk the rows under the header: records, section headings and continuation rows.
+
+    This is the main reading loop (one pass over every row of a register of 100,000 rows),
+    so a row that is plainly a record (its key and at least one more cell filled) takes a
+    fast path, and values are typed afterwards a column at a time.
+    """
+    with paused_gc():
+        return _map_table(book, grid, match)
+
+
+def _map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
     kind = match.kind
     key_field = kind.record_field
     fields = {name: kind.field(name) for name in match.columns}
@@ -74,68 +105,81 @@ def map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
     first_col, last_col = table_cols[0], table_cols[-1]
     merged_width = _merged_widths(grid)
     has_section_column = "section" in match.columns
-    records: list[dict[str, Any]] = []
+    add_section = not has_section_column and "section" in kind.names
+    names = list(match.columns)
+    # offsets into a row slice that starts at the table's first column
+    start = first_col - grid.first_col
+    width = last_col - first_col + 1
+    offsets = [match.columns[name] - first_col for name in names]
+    key_pos = names.index(key_field) if key_field in match.columns else None
+
+    raw_records: list[list[Any]] = []  # per record, the mapped cells (None for blank) in `names` order
+    record_sections: list[str | None] = []
     rows: list[int] = []
-    text: dict[tuple[int, str], str] = {}
+    joins: list[tuple[int, str, str]] = []  # continuation text, applied once values are typed
     continuations: dict[int, list[int]] = {}
     sections: list[str] = []
     section: str | None = None
     last_row = match.row
 
-    for row in range(match.row + 1, grid.last_row + 1):
-        raw = grid.rows[row - grid.first_row]
-        filled = {
-            col: value
-            for col in range(first_col, last_col + 1)
-            if not _blank(value := _at(raw, col - grid.first_col))
-        }
-        if not filled:
-            continue  # blank or formatted-but-empty rows are not records
-        values = {name: filled.get(col) for name, col in match.columns.items()}
-        shape = _classify(filled, values, fields, match, key_field, merged_width, row, records)
-        if shape == "section":
-            section = _text(next(iter(filled.values())))
-            if section not in sections:
-                sections.append(section)
-            last_row = row
-            continue
-        if shape == "continuation":
-            index = len(records) - 1
-            for name, value in values.items():
-                if _blank(value):
-                    continue
-                before = records[index].get(name)
-                addition = _text(value)
-                records[index][name] = addition if _blank(before) else f"{before}\n{addition}"
-            continuations.setdefault(index, []).append(row)
-            last_row = row
-            continue
-        if shape == "skip":
-            continue
-        index = len(records)
-        record: dict[str, Any] = {}
-        for name, value in values.items():
-            parsed, original = _coerce(fields[name], value)
-            record[name] = parsed
-            if original is not None:
-                text[(index, name)] = original
-        if not has_section_column and "section" in kind.names:
-            record["section"] = section
-        records.append(record)
+    first_index = match.row + 1 - grid.first_row
+    for row, raw in enumerate(grid.rows[first_index:], start=match.row + 1):
+        cells = raw[start : start + width]  # header columns lie inside the grid: start >= 0
+        if len(cells) < width:
+            cells = [*cells, *([None] * (width - len(cells)))]
+        # _blank inlined: this runs once per cell of the register
+        mapped = [
+            None if v is None or (isinstance(v, str) and not v.strip()) else v
+            for v in [cells[o] for o in offsets]
+        ]
+        if key_pos is not None and mapped[key_pos] is not None and len(mapped) - mapped.count(None) >= 2:
+            shape = "record"  # what _classify says of any row with its key and one more cell filled
+        else:
+            filled = {first_col + i: v for i, v in enumerate(cells) if not _blank(v)}
+            if not filled:
+                continue  # blank or formatted-but-empty rows are not records
+            values = dict(zip(names, mapped, strict=True))
+            shape = _classify(filled, values, fields, match, key_field, merged_width, row, raw_records)
+            if shape == "section":
+                section = _text(next(iter(filled.values())))
+                if section not in sections:
+                    sections.append(section)
+                last_row = row
+                continue
+            if shape == "continuation":
+                index = len(raw_records) - 1
+                for name, value in values.items():
+                    if not _blank(value):
+                        joins.append((index, name, _text(value)))
+                continuations.setdefault(index, []).append(row)
+                last_row = row
+                continue
+            if shape == "skip":
+                continue
+        raw_records.append(mapped)
+        record_sections.append(section)
         rows.append(row)
         last_row = row
 
-    names = list(match.columns)
-    if not has_section_column and "section" in kind.names:
+    text: dict[tuple[int, str], str] = {}
+    columns: dict[str, list[Any]] = {}
+    raw_columns = list(zip(*raw_records, strict=True)) if raw_records else [() for _ in names]
+    for name, raw_column in zip(names, raw_columns, strict=True):
+        typed, originals = _coerce_column(fields[name], raw_column)
+        columns[name] = typed
+        text.update(((index, name), original) for index, original in originals.items())
+    for index, name, addition in joins:
+        before = columns[name][index]
+        columns[name][index] = addition if _blank(before) else f"{before}\n{addition}"
+    if add_section:
         names.append("section")
-    frame = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(
-        {n: pd.Series(dtype=object) for n in names}
-    )
-    frame = frame.astype(object).where(frame.notna(), None)
+        columns["section"] = record_sections
+    frame = _frame(columns, names, fields)
     if has_section_column:
-        sections = list(dict.fromkeys(r["section"] for r in records if not _blank(r["section"])))
+        sections = list(dict.fromkeys(v for v in columns["section"] if not _blank(v)))
     else:
-        sections = [s for s in sections if any(r.get("section") == s for r in records)]
+        present = set(record_sections) if add_section else set()
+        sections = [s for s in sections if s in present]
     return Register(
         kind=kind,
         path=book.path,
@@ -154,6 +198,76 @@ def map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
     )
 
 
+def _coerce_column(field: Field, values: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
+    """A column's values typed for its field, and the text each parsed value was typed as.
+
+    The common cells (text, real Excel dates) are handled inline; anything else goes
+    through `_coerce`, with text dates parsed once per distinct text.
+    """
+    originals: dict[int, str] = {}
+    if field.type in ("text", "ref"):
+        return [
+            None
+            if v is None
+            else v.replace("\r\n", "\n").replace("\u00a0", " ").strip()
+            if type(v) is str
+            else _text(v)
+            for v in values
+        ], originals
+    typed: list[Any] = []
+    append = typed.append
+    if field.type == "date":
+        parsed_text: dict[str, tuple[Any, str | None]] = {}
+        for i, v in enumerate(values):
+            if v is None or type(v) is date:
+                append(v)
+                continue
+            if isinstance(v, str):
+                hit = parsed_text.get(v)
+                if hit is None:
+                    hit = parsed_text[v] = _coerce(field, v)
+            else:
+                hit = _coerce(field, v)
+            append(hit[0])
+            if hit[1] is not None:
+                originals[i] = hit[1]
+        return typed, originals
+    for i, v in enumerate(values):
+        value, original = _coerce(field, v)
+        append(value)
+        if original is not None:
+            originals[i] = original
+    return typed, originals
+
+
+def _frame(columns: dict[str, list[Any]], names: list[str], fields: dict[str, Field]) -> pd.DataFrame:
+    """The records as a DataFrame of plain Python values, None for blanks.
+
+    Text and date columns are built as object columns directly. Number columns go through
+    pandas' own inference first, as they always have (ints beside a blank read as floats).
+    """
+    data: dict[str, pd.Series] = {}
+    for name in names:
+        values = columns[name]
+        f = fields.get(name)
+        if f is not None and f.type in ("number", "integer"):
+            series = pd.Series(values, dtype=None if values else object)
+            series = series.astype(object).where(series.notna(), None)
+        else:
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            series = pd.Series(array, dtype=object, copy=False)
+            if f is not None and f.type == "date" and not all(
+                v is None or type(v) is date or type(v) is str for v in values
+            ):
+                # odd cells kept raw (a number out of the date range, a NaN): typed by
+                # pandas' inference, as the whole table once was
+                series = pd.Series(values)
+                series = series.astype(object).where(series.notna(), None)
+        data[name] = series
+    return pd.DataFrame(data, columns=names) if names else pd.DataFrame()
+
+
 def _classify(
     filled: dict[int, Any],
     values: dict[str, Any],
@@ -162,7 +276,7 @@ def _classify(
     key_field: str,
     merged_width: dict[tuple[int, int], int],
     row: int,
-    records: list[dict[str, Any]],
+    records: Sequence[Any],
 ) -> str:
     """What a row is: a record, a section heading, a continuation of the record above (text
     pasted from Word over several rows), or nothing to read. A row whose key was left out but
