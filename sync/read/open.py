@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import msoffcrypto
+import olefile
 import python_calamine as calamine
 
-from sync.errors import UnreadableFile
+from sync.errors import HostileFile, PasswordRequired, UnreadableFile, XlsyncError
+from sync.read import guards
+from sync.read.csvfile import read_csv
+from sync.read.guards import Extent, Package, check_extent
+from sync.read.sniff import Layout, package_layout, sniff
+
+# Excel encrypts an .xls whose structure is protected with this published password, so that
+# it opens without asking; try it before asking the officer for one.
+DEFAULT_PASSWORD = "VelvetSweatshop"
+_HEAD_BYTES = 64 * 1024
+_PASSWORD_HINT = "is password-protected; give the password with --password"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,48 +53,257 @@ class Book:
 
     path: Path
     format: str  # xlsx, xlsm, xls, ods, csv
-    sheet_names: list[str]
-    hidden: frozenset[str] = frozenset()
+    sheet_names: list[str]  # worksheets only: chart and dialog sheets are left out
+    hidden: frozenset[str] = frozenset()  # hidden and very hidden worksheets
     _grids: dict[str, SheetGrid] = field(default_factory=dict)
-    _source: Any = None
+    _source: Any = None  # the calamine workbook, if any
+    encrypted: bool = False  # it was password-protected and has been decrypted in memory
+    _loader: Callable[[str], SheetGrid] | None = None
 
     def sheet(self, name: str) -> SheetGrid:
+        """The grid of sheet `name`; UnreadableFile (naming the sheet) if it cannot be read."""
         if name not in self._grids:
-            self._grids[name] = _read_calamine_sheet(self._source, name, name not in self.hidden)
+            if name not in self.sheet_names or self._loader is None:
+                raise KeyError(name)
+            self._grids[name] = self._loader(name)
         return self._grids[name]
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
+            self._source = None
+            self._loader = None
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def open_book(path: str | Path, password: str | None = None) -> Book:
-    """Open `path` for reading values; raise UnreadableFile with a one-line reason if we cannot."""
+    """Open `path` for reading values; raise UnreadableFile with a one-line reason if we cannot.
+
+    Macros in .xlsm and .xls files are never run: only cell values are read.
+    """
     path = Path(path)
     if not path.exists():
         raise UnreadableFile("file not found", path)
     if path.is_dir():
         raise UnreadableFile("is a folder, not a workbook", path)
-    if path.stat().st_size == 0:
-        raise UnreadableFile("the file is empty", path)
-    fmt = path.suffix.lower().lstrip(".") or "xlsx"
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(_HEAD_BYTES)
+    container = sniff(path, head)
+    if container == "text":
+        return _open_csv(path)
+    if container == "zip":
+        return _open_package(path, path, encrypted=False)
+    return _open_ole(path, head, size, password)
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _open_csv(path: Path) -> Book:
+    table = read_csv(path)
+    grid = SheetGrid(path.stem, table.rows, table.first_row, table.first_col)
+    return Book(path=path, format="csv", sheet_names=[path.stem], _grids={path.stem: grid})
+
+
+# --- Zip packages: xlsx, xlsm, ods --------------------------------------------------------
+
+
+def _open_package(path: Path, source: Path | bytes, *, encrypted: bool) -> Book:
+    pkg = Package(source, path)
+    pkg.check_prologs()
+    layout = package_layout(pkg)
+    _check_read_at_open(pkg, layout)
+    workbook = _calamine(path, source)
+    names, hidden = _worksheets(workbook)
+    checked: set[str] = set()
+
+    def load(name: str) -> SheetGrid:
+        if layout.format != "ods":
+            for part_name in _parts_for(pkg, layout, name):
+                if part_name not in checked:
+                    extent = guards.xlsx_sheet_extent(pkg, pkg.parts[part_name])
+                    check_extent(extent, f"sheet '{name}'", path)
+                    checked.add(part_name)
+        return _read_sheet(workbook, path, name, name not in hidden)
+
+    return Book(path, layout.format, names, hidden, {}, workbook, encrypted, load)
+
+
+def _check_read_at_open(pkg: Package, layout: Layout) -> None:
+    """Verify the parts calamine reads whole on opening, before it does."""
+    for name in layout.read_at_open:
+        part = pkg.find(name)
+        if part is None:
+            continue
+        if layout.format == "ods" and name == "content.xml":
+            # calamine expands every table of an .ods when it opens the file.
+            extents = guards.ods_extents(pkg.chunks(part))
+            for number, extent in enumerate(extents, 1):
+                check_extent(extent, f"sheet {number}", pkg.path)
+            guards.check_book_cells(extents, pkg.path)
+        elif part.name.lower().replace("\\", "/").endswith("sharedstrings.xml"):
+            guards.check_string_table(pkg, part)
+        else:
+            pkg.verify(part)
+
+
+def _parts_for(pkg: Package, layout: Layout, name: str) -> tuple[str, ...]:
+    if name in layout.sheet_parts:
+        return (layout.sheet_parts[name],)
+    # The sheet's part could not be traced: check every part that could be it.
+    if layout.worksheet_parts:
+        return layout.worksheet_parts
+    opened = {p.lower() for p in layout.read_at_open}
+    return tuple(n for n in pkg.parts if n.lower().endswith(".xml") and n.lower() not in opened)
+
+
+# --- OLE2: legacy .xls and encrypted packages ---------------------------------------------
+
+
+def _open_ole(path: Path, head: bytes, size: int, password: str | None) -> Book:
+    guards.check_cfb_header(head[:512], size, path)
+    streams = _ole_streams(path, path)
+    if "encryptioninfo" in streams and "encryptedpackage" in streams:
+        _check_encryption_info(path)
+        package = _decrypt(path, password)
+        return _open_package(path, package, encrypted=True)
+    if "workbook" in streams or "book" in streams:
+        with open(path, "rb") as f:
+            data = f.read()
+        encrypted = guards.biff_encrypted(_workbook_stream(path, data))
+        if encrypted:
+            data = _decrypt(path, password)
+        _check_biff(path, data)
+        workbook = _calamine(path, data)
+        names, hidden = _worksheets(workbook)
+
+        def load(name: str) -> SheetGrid:
+            return _read_sheet(workbook, path, name, name not in hidden)
+
+        return Book(path, "xls", names, hidden, {}, workbook, encrypted, load)
+    if "worddocument" in streams:
+        raise UnreadableFile("is a Word 97-2003 document, not a workbook", path)
+    if "powerpoint document" in streams:
+        raise UnreadableFile("is a PowerPoint 97-2003 presentation, not a workbook", path)
+    raise UnreadableFile("is an OLE2 compound file but not an Excel workbook", path)
+
+
+def _ole_streams(path: Path, source: Path | bytes) -> set[str]:
     try:
-        wb = calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several unrelated types
-        raise UnreadableFile(f"not a readable workbook ({_short(exc)})", path) from None
-    hidden = frozenset(
-        m.name for m in wb.sheets_metadata if m.visible != calamine.SheetVisibleEnum.Visible
-    )
-    names = [
-        m.name for m in wb.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet
-    ]
-    return Book(path=path, format=fmt, sheet_names=names, hidden=hidden, _source=wb)
+        with olefile.OleFileIO(
+            BytesIO(source) if isinstance(source, bytes) else str(source)
+        ) as ole:
+            return {"/".join(entry).lower() for entry in ole.listdir()}
+    except Exception as exc:  # olefile raises OSError and friends for damaged files
+        raise UnreadableFile(f"is a damaged legacy Excel file ({_short(exc)})", path) from None
 
 
-def _read_calamine_sheet(wb: Any, name: str, visible: bool) -> SheetGrid:
-    sheet = wb.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=True)
-    start = sheet.start or (0, 0)
-    merged = tuple(
-        (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
-        for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
-    )
+def _workbook_stream(path: Path, data: bytes) -> bytes:
+    try:
+        with olefile.OleFileIO(BytesIO(data)) as ole:
+            name = "Workbook" if ole.exists("Workbook") else "Book"
+            return ole.openstream(name).read()
+    except Exception as exc:
+        raise UnreadableFile(f"is a damaged legacy Excel file ({_short(exc)})", path) from None
+
+
+def _check_biff(path: Path, data: bytes) -> None:
+    # calamine reads every sheet of an .xls when it opens it, so the cap covers the whole book.
+    extents = guards.biff_extents(_workbook_stream(path, data), path)
+    for number, extent in enumerate(extents[1:], 1):
+        check_extent(extent, f"sheet {number}", path)
+    guards.check_book_cells(extents, path)
+
+
+def _check_encryption_info(path: Path) -> None:
+    """msoffcrypto parses this XML with minidom: refuse entities and absurd key stretching."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            info = ole.openstream("EncryptionInfo").read(guards.MAX_PROLOG_BYTES + 1)
+    except Exception as exc:
+        raise UnreadableFile(f"has a damaged encryption header ({_short(exc)})", path) from None
+    if len(info) > guards.MAX_PROLOG_BYTES or b"<!DOCTYPE" in info or b"<!ENTITY" in info:
+        raise HostileFile("has an encryption header built to exhaust memory", path)
+    spin = guards.root_attribute(info, b"spinCount")
+    if spin is not None and spin.isdigit() and int(spin) > guards.MAX_SPIN_COUNT:
+        raise HostileFile(
+            f"asks for {int(spin):,} rounds of password hashing "
+            f"(Excel uses 100,000; xlsync allows {guards.MAX_SPIN_COUNT:,})",
+            path,
+        )
+
+
+def _decrypt(path: Path, password: str | None) -> bytes:
+    """Decrypt into memory with the officer's password, else the default Excel uses."""
+    tries = [password] if password is not None else []
+    tries.append(DEFAULT_PASSWORD)
+    for attempt in tries:
+        try:
+            with open(path, "rb") as f:
+                office = msoffcrypto.OfficeFile(f)
+                if getattr(office, "format", "") == "ooxml":
+                    office.load_key(password=attempt, verify_password=True)
+                else:
+                    office.load_key(password=attempt)
+                out = BytesIO()
+                office.decrypt(out)
+        except msoffcrypto.exceptions.InvalidKeyError:
+            continue
+        except Exception as exc:  # msoffcrypto raises its own errors and plain ones alike
+            raise UnreadableFile(f"could not be decrypted ({_short(exc)})", path) from None
+        return out.getvalue()
+    if password is None:
+        raise PasswordRequired(_PASSWORD_HINT, path)
+    raise PasswordRequired("is password-protected and the password given does not open it", path)
+
+
+# --- calamine -----------------------------------------------------------------------------
+
+
+def _calamine(path: Path, source: Path | bytes) -> Any:
+    """Load with calamine from memory: it then picks its reader by content, not extension."""
+    try:
+        if isinstance(source, bytes):
+            return calamine.CalamineWorkbook.from_filelike(BytesIO(source))
+        with open(source, "rb") as f:
+            return calamine.CalamineWorkbook.from_filelike(f)
+    except calamine.PasswordError:
+        raise PasswordRequired(_PASSWORD_HINT, path) from None
+    except BaseException as exc:  # calamine raises unrelated types, and panics as BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
+        raise UnreadableFile(f"is not a readable workbook ({_short(exc)})", path) from None
+
+
+def _worksheets(workbook: Any) -> tuple[list[str], frozenset[str]]:
+    sheets = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
+    names = [m.name for m in sheets]
+    hidden = frozenset(m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible)
+    return names, hidden
+
+
+def _read_sheet(workbook: Any, path: Path, name: str, visible: bool) -> SheetGrid:
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        check_extent(Extent(sheet.height, sheet.width), f"sheet '{name}'", path)
+        rows = sheet.to_python(skip_empty_area=True)
+        start = sheet.start or (0, 0)
+        merged = tuple(
+            (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+            for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
+        )
+    except XlsyncError:
+        raise
+    except BaseException as exc:  # see _calamine
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
+        raise UnreadableFile(f"sheet '{name}' cannot be read ({_short(exc)})", path) from None
     return SheetGrid(
         name=name,
         rows=rows,

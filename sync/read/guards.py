@@ -1,0 +1,840 @@
+"""Hostile-input guards: zip central directory, XML prologs and sheet extents, checked before calamine."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sync.errors import HostileFile, UnreadableFile
+
+KiB = 1024
+MiB = 1024 * KiB
+
+# --- Limits. Each is far above what an honest council workbook needs and far below what
+# --- hurts a desktop; the numbers behind them are in the comments.
+
+# The corpus's largest package has 48 parts; a workbook of a few hundred sheets, each with a
+# drawing, comments and relationships, has a few thousand.
+MAX_ZIP_ENTRIES = 10_000
+# Both zipfile and calamine parse the whole central directory first; at ~100 bytes an entry
+# 8 MiB holds the limit above eight times over.
+MAX_CENTRAL_DIRECTORY_BYTES = 8 * MiB
+# An honest 100,000-row styled tracker carries ~90 MB of sheet XML; five times that is still
+# a workbook, beyond it the file is built to exhaust memory.
+MAX_PART_BYTES = 512 * MiB
+MAX_PACKAGE_BYTES = 1024 * MiB
+# Sheet, style and string parts deflate 5-20x (measured over the corpus and on 100,000-row
+# trackers of text, styled blanks and repeated values); deflate tops out near 1,032x, which
+# only filler reaches.
+MAX_INFLATE_RATIO = 100
+# Below this a part may compress as well as it likes: it cannot hurt.
+RATIO_EXEMPT_BYTES = 1 * MiB
+# Excel writes `<?xml ...?>` and the root element in the first hundred bytes; a longer prolog
+# is padding meant to push a DOCTYPE past a scanner.
+MAX_PROLOG_BYTES = 64 * KiB
+# calamine holds a sheet as a dense grid over its used range (32-56 bytes a cell) and Python
+# adds a reference a cell, so 5 million cells is ~250 MB. An honest 100,000-row tracker of
+# 25 columns is 2.5 million; two far-apart cells in a 1 KB file can ask for 54 million.
+MAX_SHEET_CELLS = 5_000_000
+# Agile encryption stretches the password this many times in pure Python (~1 s per million);
+# Excel uses 100,000, the format allows 10 million.
+MAX_SPIN_COUNT = 1_000_000
+# calamine reserves a slot per string the shared-string table announces before reading one;
+# no honest table announces more strings than it has room for at 8 bytes each.
+MIN_BYTES_PER_STRING = 8
+# Sheets written without cell addresses, or with namespace prefixes, are placed cell by cell
+# in Python (~2 s for 4 MB of the worst such XML); no spreadsheet program writes big ones that way.
+MAX_UNUSUAL_SHEET_BYTES = 4 * MiB
+# Small XML parts we parse ourselves (content types, relationships, workbook.xml, manifest).
+MAX_METADATA_BYTES = 16 * MiB
+
+_IN_CHUNK = 256 * KiB
+_OUT_CHUNK = 1 * MiB
+_STORED, _DEFLATED = 0, 8
+
+
+def human_size(n: int) -> str:
+    """Bytes as an officer reads them: 1.5 GB, 512 MB, 3 KB."""
+    for unit, size in (("GB", 1024**3), ("MB", MiB), ("KB", KiB)):
+        if n >= size:
+            value = n / size
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+    return f"{n} bytes"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One entry of a zip package as its central directory declares it."""
+
+    name: str
+    offset: int  # of the local header
+    compressed: int
+    size: int
+    method: int
+    name_length: int
+
+
+class Package:
+    """A zip package whose central directory passed the guards; parts are read through caps."""
+
+    def __init__(self, source: Path | bytes, path: Path):
+        self.source = source
+        self.path = path
+        with self._open() as f:
+            f.seek(0, 2)
+            self.file_size = f.tell()
+            self.parts = _read_central_directory(f, self.file_size, path)
+        self._by_key = {part_key(p.name): p for p in self.parts.values()}
+
+    def _open(self) -> BinaryIO:
+        # Reopened per read so a Book never holds a file handle between calls.
+        if isinstance(self.source, bytes):
+            return BytesIO(self.source)
+        return open(self.source, "rb")
+
+    def find(self, name: str) -> Part | None:
+        """The part called `name`, matched as calamine does (backslashes, any case)."""
+        return self._by_key.get(part_key(name))
+
+    def chunks(
+        self, part: Part, *, limit: int | None = None, handle: BinaryIO | None = None
+    ) -> Iterator[bytes]:
+        """Inflate `part` in pieces, refusing any byte beyond its declared size."""
+        cap = part.size if limit is None else min(part.size, limit)
+        if handle is not None:
+            yield from self._part_data(handle, part, cap)
+            return
+        with self._open() as f:
+            yield from self._part_data(f, part, cap)
+
+    def _part_data(self, f: BinaryIO, part: Part, cap: int) -> Iterator[bytes]:
+        f.seek(part.offset)
+        header = f.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise UnreadableFile(
+                f"is a damaged zip archive (part '{part.name}' is missing)", self.path
+            )
+        name_len, extra_len = struct.unpack_from("<HH", header, 26)
+        f.seek(part.offset + 30 + name_len + extra_len)
+        yield from self._inflate(f, part, cap)
+
+    def _inflate(self, f: BinaryIO, part: Part, cap: int) -> Iterator[bytes]:
+        remaining = part.compressed
+        if part.method == _STORED:
+            while cap > 0:
+                data = f.read(min(_OUT_CHUNK, cap))
+                if not data:
+                    raise UnreadableFile(f"part '{part.name}' is cut short", self.path)
+                cap -= len(data)
+                yield data
+            return
+        inflater = zlib.decompressobj(-15)
+        produced = 0
+        pending = b""
+        while not inflater.eof:
+            if not pending and remaining:
+                pending = f.read(min(_IN_CHUNK, remaining))
+                remaining -= len(pending)
+                if not pending:
+                    raise UnreadableFile(f"part '{part.name}' is cut short", self.path)
+            try:
+                out = inflater.decompress(pending, _OUT_CHUNK)
+            except zlib.error:
+                raise UnreadableFile(f"part '{part.name}' is corrupt", self.path) from None
+            pending = inflater.unconsumed_tail
+            produced += len(out)
+            if produced > part.size:
+                self._overshoot(f, inflater, pending, remaining, part)
+            if out:
+                if produced >= cap and cap < part.size:
+                    yield out[: len(out) - (produced - cap)]
+                    return
+                yield out
+            elif not pending and not remaining:
+                break
+        if not inflater.eof or produced != part.size:
+            raise UnreadableFile(f"part '{part.name}' is cut short or corrupt", self.path)
+
+    def _overshoot(
+        self, f: BinaryIO, inflater: Any, pending: bytes, remaining: int, part: Part
+    ) -> None:
+        """A part inflating past its declared size: a damaged file, or a bomb in disguise."""
+        # Inflate a little further (discarding it) to tell a writer's slip from a bomb.
+        slack = max(MiB, part.size)
+        while not inflater.eof and slack > 0:
+            if not pending and remaining:
+                pending = f.read(min(_IN_CHUNK, remaining))
+                remaining -= len(pending)
+            if not pending and not remaining:
+                break
+            try:
+                slack -= len(inflater.decompress(pending, _OUT_CHUNK))
+            except zlib.error:
+                break
+            pending = inflater.unconsumed_tail
+        if inflater.eof or slack > 0:
+            raise UnreadableFile(
+                f"is a damaged zip archive: part '{part.name}' is larger than its "
+                "directory declares",
+                self.path,
+            )
+        raise HostileFile(
+            f"is a zip bomb: part '{part.name}' inflates far beyond the "
+            f"{human_size(part.size)} its directory declares",
+            self.path,
+        )
+
+    def read(self, part: Part, *, limit: int = MAX_METADATA_BYTES) -> bytes:
+        """The whole of a small part, verified against its declared size."""
+        if part.size > limit:
+            raise UnreadableFile(
+                f"part '{part.name}' is {human_size(part.size)}, too large for workbook metadata",
+                self.path,
+            )
+        return b"".join(self.chunks(part))
+
+    def verify(self, part: Part) -> None:
+        """Inflate `part` to its end to prove it holds exactly what it declares."""
+        for _ in self.chunks(part):
+            pass
+
+    def prolog(self, part: Part, handle: BinaryIO | None = None) -> bytes | None:
+        """The root start tag of an XML part after checking its prolog; None if not XML."""
+        buf = b""
+        for chunk in self.chunks(part, limit=MAX_PROLOG_BYTES, handle=handle):
+            buf += chunk
+            verdict = _scan_prolog(buf)
+            if verdict is _MORE:
+                continue
+            if verdict is _ENTITIES:
+                raise HostileFile(
+                    f"declares XML entities in part '{part.name}' (an entity-expansion "
+                    "bomb); spreadsheet programs never write them",
+                    self.path,
+                )
+            return verdict if isinstance(verdict, bytes) else None
+        if part.size > MAX_PROLOG_BYTES:
+            raise HostileFile(
+                f"has an XML prolog over {human_size(MAX_PROLOG_BYTES)} long in part "
+                f"'{part.name}', padding that hides what follows",
+                self.path,
+            )
+        return None  # the part ends inside its prolog: calamine will call it corrupt
+
+    def check_prologs(self) -> dict[str, bytes]:
+        """Scan every part's XML prolog; return the root start tag of each XML part."""
+        roots = {}
+        with self._open() as handle:
+            for part in self.parts.values():
+                if part.size and not part.name.endswith("/"):
+                    root = self.prolog(part, handle)
+                    if root is not None:
+                        roots[part.name] = root
+        return roots
+
+
+def part_key(name: str) -> str:
+    """How calamine matches part names: backslashes as slashes, ASCII case ignored."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+# --- The central directory ---------------------------------------------------------------
+
+
+def _read_central_directory(f: BinaryIO, file_size: int, path: Path) -> dict[str, Part]:
+    tail_len = min(file_size, 22 + 65_535)
+    f.seek(file_size - tail_len)
+    tail = f.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    while at >= 0 and at + 22 + struct.unpack_from("<H", tail, at + 20)[0] > len(tail):
+        at = tail.rfind(b"PK\x05\x06", 0, at)
+    if at < 0:
+        raise UnreadableFile(
+            "is a damaged zip archive (its directory is missing; was the file cut short?)", path
+        )
+    eocd_pos = file_size - tail_len + at
+    _, _, _, count, cd_size, cd_offset = struct.unpack_from("<HHHHII", tail, at + 4)
+    if count == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
+        count, cd_size, cd_offset, eocd_pos = _zip64_end(f, eocd_pos, path)
+    if count > MAX_ZIP_ENTRIES:
+        raise HostileFile(
+            f"is a zip archive of {count:,} parts; a workbook has at most {MAX_ZIP_ENTRIES:,}",
+            path,
+        )
+    if cd_size > MAX_CENTRAL_DIRECTORY_BYTES:
+        raise HostileFile(
+            f"has a zip directory of {human_size(cd_size)} "
+            f"(limit {human_size(MAX_CENTRAL_DIRECTORY_BYTES)})",
+            path,
+        )
+    if cd_offset + cd_size > eocd_pos:
+        raise UnreadableFile("is a damaged zip archive (its directory is cut short)", path)
+    f.seek(cd_offset)
+    directory = f.read(cd_size)
+    parts: dict[str, Part] = {}
+    pos = 0
+    total = 0
+    while pos + 46 <= len(directory) and directory[pos : pos + 4] == b"PK\x01\x02":
+        if len(parts) >= MAX_ZIP_ENTRIES:
+            raise HostileFile(f"is a zip archive of more than {MAX_ZIP_ENTRIES:,} parts", path)
+        (flags, method, crc, csize, usize, nlen, elen, clen, offset) = struct.unpack_from(
+            "<HH4xIIIHHH8xI", directory, pos + 8
+        )
+        del crc
+        raw_name = directory[pos + 46 : pos + 46 + nlen]
+        extra = directory[pos + 46 + nlen : pos + 46 + nlen + elen]
+        pos += 46 + nlen + elen + clen
+        usize, csize, offset = _zip64_sizes(extra, usize, csize, offset)
+        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        part = Part(name, offset, csize, usize, method, nlen)
+        _check_part(part, flags, path)
+        if name in parts:
+            raise HostileFile(f"has two parts named '{name}'", path)
+        total += usize
+        if total > MAX_PACKAGE_BYTES:
+            raise HostileFile(
+                f"is a zip bomb: its parts inflate to over {human_size(MAX_PACKAGE_BYTES)}", path
+            )
+        parts[name] = part
+    if len(parts) != count:
+        raise UnreadableFile("is a damaged zip archive (its directory is inconsistent)", path)
+    _check_layout(parts.values(), cd_offset, path)
+    return parts
+
+
+def _zip64_end(f: BinaryIO, eocd_pos: int, path: Path) -> tuple[int, int, int, int]:
+    f.seek(max(eocd_pos - 20, 0))
+    locator = f.read(20)
+    if len(locator) < 20 or locator[:4] != b"PK\x06\x07":
+        raise UnreadableFile("is a damaged zip archive (its zip64 directory is missing)", path)
+    (record_pos,) = struct.unpack_from("<Q", locator, 8)
+    f.seek(record_pos)
+    record = f.read(56)
+    if len(record) < 56 or record[:4] != b"PK\x06\x06":
+        raise UnreadableFile("is a damaged zip archive (its zip64 directory is missing)", path)
+    count, cd_size, cd_offset = struct.unpack_from("<QQQ", record, 32)
+    return count, cd_size, cd_offset, record_pos
+
+
+def _zip64_sizes(extra: bytes, usize: int, csize: int, offset: int) -> tuple[int, int, int]:
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        if tag == 1:
+            field = extra[pos + 4 : pos + 4 + size]
+            values = [v for (v,) in struct.iter_unpack("<Q", field[: len(field) // 8 * 8])]
+            if usize == 0xFFFFFFFF and values:
+                usize = values.pop(0)
+            if csize == 0xFFFFFFFF and values:
+                csize = values.pop(0)
+            if offset == 0xFFFFFFFF and values:
+                offset = values.pop(0)
+        pos += 4 + size
+    return usize, csize, offset
+
+
+def _check_part(part: Part, flags: int, path: Path) -> None:
+    if flags & 0x1:
+        raise UnreadableFile(
+            "is a zip archive with its own (not Excel's) encryption; xlsync cannot read it", path
+        )
+    if part.method not in (_STORED, _DEFLATED):
+        raise UnreadableFile(
+            f"uses a zip compression (method {part.method}) that spreadsheet programs never write",
+            path,
+        )
+    if part.size > MAX_PART_BYTES:
+        raise HostileFile(
+            f"is a zip bomb: part '{part.name}' would inflate to {human_size(part.size)} "
+            f"(limit {human_size(MAX_PART_BYTES)})",
+            path,
+        )
+    if part.size > RATIO_EXEMPT_BYTES and part.size > MAX_INFLATE_RATIO * max(part.compressed, 1):
+        raise HostileFile(
+            f"is a zip bomb: part '{part.name}' would inflate {part.size // max(part.compressed, 1):,}"
+            f" times, to {human_size(part.size)} (honest workbooks inflate under "
+            f"{MAX_INFLATE_RATIO} times)",
+            path,
+        )
+    # Deflate never grows data by more than a few bytes a block, so compressed data much
+    # larger than its declared size is a directory lying to hide a bomb.
+    bound = part.size if part.method == _STORED else part.size + part.size // 1000 + 1024
+    if part.compressed > bound:
+        raise HostileFile(
+            f"is a zip bomb: part '{part.name}' holds {human_size(part.compressed)} of "
+            f"compressed data but declares only {human_size(part.size)}",
+            path,
+        )
+
+
+def _check_layout(parts: Iterable[Part], cd_offset: int, path: Path) -> None:
+    # Overlapping entries let one block of compressed data be inflated many times over.
+    ordered = sorted(parts, key=lambda p: p.offset)
+    for part, after in zip(ordered, [*ordered[1:], None], strict=True):
+        end = part.offset + 30 + part.name_length + part.compressed
+        limit = after.offset if after is not None else cd_offset
+        if end > limit:
+            if after is None:
+                raise UnreadableFile(
+                    f"is a damaged zip archive (part '{part.name}' is cut short)", path
+                )
+            raise HostileFile("is a zip bomb: its parts overlap", path)
+
+
+# --- XML prologs --------------------------------------------------------------------------
+
+_MORE = object()
+_ENTITIES = object()
+_NOT_XML = object()
+
+
+def _scan_prolog(buf: bytes) -> object:
+    """Walk `<?...?>`, comments and DOCTYPE up to the root start tag; judge what was seen.
+
+    Returns the root start tag, _ENTITIES, _NOT_XML, or _MORE when `buf` ends too soon.
+    """
+    if buf[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
+        buf = buf.replace(b"\x00", b"")  # UTF-16/32: the markup is ASCII, so drop the zeros
+    text = buf.removeprefix(b"\xef\xbb\xbf").removeprefix(b"\xff\xfe").removeprefix(b"\xfe\xff")
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos] in b" \t\r\n":
+            pos += 1
+        if pos >= len(text):
+            return _MORE
+        if text[pos : pos + 1] != b"<":
+            return _NOT_XML
+        if text.startswith(b"<?", pos):
+            end, skip = text.find(b"?>", pos), 2
+        elif text.startswith(b"<!--", pos):
+            end, skip = text.find(b"-->", pos), 3
+        elif text[pos : pos + 9].upper() == b"<!DOCTYPE":
+            end = _doctype_end(text, pos)
+            if end < 0:
+                return _ENTITIES if b"[" in text[pos:] else _MORE
+            if b"[" in text[pos:end] or b"ENTITY" in text[pos:end].upper():
+                return _ENTITIES
+            skip = 1
+        elif text.startswith(b"<!", pos):
+            return _ENTITIES  # `<!ENTITY`, `<!ELEMENT` and such outside a DOCTYPE
+        else:
+            end = text.find(b">", pos)
+            if end < 0:
+                return _MORE
+            return text[pos : end + 1]
+        if end < 0:
+            return _MORE
+        pos = end + skip
+
+
+def _doctype_end(text: bytes, pos: int) -> int:
+    quote = None
+    for i in range(pos, len(text)):
+        ch = text[i]
+        if quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in b"\"'":
+            quote = ch
+        elif ch == ord(">"):
+            return i
+    return -1
+
+
+def root_attribute(root: bytes, name: bytes) -> bytes | None:
+    """The value of attribute `name` on a root start tag (any quote style)."""
+    m = re.search(rb"\s" + re.escape(name) + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", root)
+    if m is None:
+        return None
+    return m.group(1) if m.group(1) is not None else m.group(2)
+
+
+# --- Sheet extents ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Extent:
+    """The largest row and column (1-based) a sheet's cells reach, as calamine will place them."""
+
+    rows: int = 0
+    cols: int = 0
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+    def add(self, row: int, col: int) -> None:
+        self.rows = max(self.rows, row)
+        self.cols = max(self.cols, col)
+
+
+def check_extent(extent: Extent, where: str, path: Path, *, limit: int = MAX_SHEET_CELLS) -> None:
+    """Refuse a grid calamine would have to allocate beyond `limit` cells."""
+    if extent.cells > limit:
+        raise HostileFile(
+            f"{where} spans {extent.rows:,} rows by {extent.cols:,} columns "
+            f"({extent.cells:,} cells; xlsync reads at most {limit:,}), usually stray values "
+            "far below or right of the table",
+            path,
+        )
+
+
+def check_book_cells(extents: Iterable[Extent], path: Path) -> None:
+    """For formats calamine reads whole on opening (.ods, .xls) the cap covers every sheet."""
+    total = sum(extent.cells for extent in extents)
+    if total > MAX_SHEET_CELLS:
+        raise HostileFile(
+            f"has sheets spanning {total:,} cells in all; xlsync reads at most "
+            f"{MAX_SHEET_CELLS:,}, usually stray values far below or right of the tables",
+            path,
+        )
+
+
+_UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']\+?0*(\d+)")
+
+
+def check_string_table(pkg: Package, part: Part) -> None:
+    """Verify the shared-string part and the string count calamine reserves room for."""
+    limit = max(100_000, part.size // MIN_BYTES_PER_STRING)
+    for piece in _tag_aligned(pkg.chunks(part)):
+        if b"uniqueCount" not in piece:
+            continue
+        for m in _UNIQUE_COUNT.finditer(piece):
+            digits = m.group(1)
+            if len(digits) > 12 or int(digits) > limit:
+                raise HostileFile(
+                    f"announces {int(digits[:30]):,} shared strings in "
+                    f"{human_size(part.size)}, room calamine would reserve up front",
+                    pkg.path,
+                )
+
+
+def column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+# Every spreadsheet writer emits cells as `<c r="B7" s="3" t="s">`: r first, double quotes,
+# single spaces, short lowercase attribute names. Anything else (r-less cells, other
+# whitespace, a second r, prefixes) sends the part to the exact but slower walk.
+_ODD_CELL = re.compile(
+    rb'<c(?:(?! r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+/?>)[\s/>]'
+    rb'|(?= r="(?:[A-Za-z]{2}|[A-Za-z]\d{6})))'
+)
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+_FAR_REF = re.compile(rb' r="([A-Za-z]+)(\d+)"')
+# Cells in columns A-Z and rows under 100,000 need no exact look: they cannot pass this box.
+_NEAR_ROWS, _NEAR_COLS = 99_999, 26
+
+# Runs of empty address-less cells (`<c/>`, `<c s="1"/>`) only move the column along, so
+# they are counted a run at a time; every other cell and row tag is replayed one by one.
+_WALK = re.compile(
+    rb"(?P<run>(?:<(?:[A-Za-z_][\w.-]*:)?c(?:\s+(?!r\s*=)[\w.:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*"
+    rb"\s*/>\s*)+)"
+    rb"|<(/?)(?:[A-Za-z_][\w.-]*:)?(c|row)((?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?)>"
+)
+_R_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_REF = re.compile(rb"([A-Za-z]*)(\d+)")
+
+
+def xlsx_sheet_extent(pkg: Package, part: Part) -> Extent:
+    """Bound a worksheet part's used range cheaply; place cells exactly when the bound is unsure.
+
+    Inflating the part here also proves it holds no more than it declares.
+    """
+    far = Extent()
+    any_cell = False
+    for piece in _tag_aligned(pkg.chunks(part)):
+        if _PREFIXED.search(piece):
+            return _unusual_extent(pkg, part)
+        for m in _ODD_CELL.finditer(piece):
+            ref = _FAR_REF.match(piece, m.end())
+            if ref is None:  # a cell not written the usual way: only the exact walk can place it
+                return _unusual_extent(pkg, part)
+            if _holds_value(piece, piece.find(b">", ref.end()) + 1):
+                far.add(int(ref.group(2)), column_number(ref.group(1)))
+        any_cell = any_cell or b'<c r="' in piece
+    if not any_cell:
+        return far
+    bound = Extent(max(far.rows, _NEAR_ROWS), max(far.cols, _NEAR_COLS))
+    return bound if bound.cells <= MAX_SHEET_CELLS else _usual_extent(pkg, part)
+
+
+# A value-holding cell written the usual way: not `<c .../>`, not `<c ...></c>`.
+_VALUE_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*(?<!/)>(?!\s*</)')
+
+
+def _usual_extent(pkg: Package, part: Part) -> Extent:
+    """Exact used range of a sheet whose cells all carry their address first."""
+    extent = Extent()
+    for piece in _tag_aligned(pkg.chunks(part)):
+        refs = _VALUE_CELL.findall(piece)
+        if refs:
+            rows = {digits for _, digits in refs}
+            cols = {letters for letters, _ in refs}
+            extent.add(max(map(int, rows)), max(map(column_number, cols)))
+    return extent
+
+
+def _unusual_extent(pkg: Package, part: Part) -> Extent:
+    """Walk a sheet written unusually (prefixes, address-less cells), if it is small enough."""
+    if part.size > MAX_UNUSUAL_SHEET_BYTES:
+        pkg.verify(part)  # a bomb should be reported as one
+        raise HostileFile(
+            f"has a sheet part '{part.name}' of {human_size(part.size)} written in an unusual "
+            f"form (cells without addresses or with prefixes) that xlsync checks only up to "
+            f"{human_size(MAX_UNUSUAL_SHEET_BYTES)}",
+            pkg.path,
+        )
+    return _exact_xlsx_extent(pkg.chunks(part))
+
+
+def _holds_value(piece: bytes, after_tag: int) -> bool:
+    """Whether the cell whose start tag ends at `after_tag` has content calamine keeps.
+
+    calamine drops valueless cells (`<c r="XFD9" s="1"/>`, styled blanks that some writers
+    spread to the last row) before it sizes the grid, so they must not count here either.
+    """
+    if after_tag <= 0 or piece[after_tag - 2 : after_tag] == b"/>":
+        return after_tag <= 0  # tag cut by the piece's end: count it, to be safe
+    return not piece[after_tag : after_tag + 64].lstrip().startswith(b"</")
+
+
+def _exact_xlsx_extent(chunks: Iterable[bytes]) -> Extent:
+    """Replay calamine's placement of cells: explicit refs, else the running row and column."""
+    extent = Extent()
+    row_index = col_index = 0
+    for piece in _tag_aligned(chunks):
+        for m in _WALK.finditer(piece):
+            run = m.group("run")
+            if run is not None:
+                col_index += run.count(b"/>")
+                continue
+            closing, name, attrs = m.group(2), m.group(3), m.group(4)
+            empty = attrs.endswith(b"/")
+            if name == b"row":
+                if closing:
+                    row_index, col_index = row_index + 1, 0
+                    continue
+                refs = _R_ATTR.findall(attrs)
+                if refs:
+                    parsed = _REF.fullmatch(refs[0][0] or refs[0][1])
+                    if parsed:
+                        row_index = int(parsed.group(2)) - 1
+                if empty:
+                    row_index, col_index = row_index + 1, 0
+            elif not closing:
+                refs = _R_ATTR.findall(attrs)
+                row, col = row_index, col_index
+                if refs:
+                    parsed = _REF.fullmatch(refs[-1][0] or refs[-1][1])
+                    if parsed and parsed.group(1):
+                        row, col = int(parsed.group(2)) - 1, column_number(parsed.group(1)) - 1
+                        col_index = col
+                if not empty and _holds_value(piece, m.end()):
+                    extent.add(row + 1, col + 1)
+                col_index += 1
+                if extent.cells > MAX_SHEET_CELLS:
+                    return extent
+    return extent
+
+
+def _tag_aligned(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Re-cut a byte stream so no piece splits a tag: cut before the last `<` of each chunk."""
+    carry = b""
+    for chunk in chunks:
+        data = carry + chunk if carry else chunk
+        cut = data.rfind(b"<")
+        if cut <= 0 and len(data) < 8 * MiB:
+            carry = data
+            continue
+        if cut <= 0:
+            cut = len(data)  # no tag at all in 8 MB of text: nothing to split
+        carry = data[cut:]
+        yield data[:cut]
+    if carry:
+        yield carry
+
+
+# ODS: calamine matches these names literally, prefix included.
+_ODS_TAG = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"
+    rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+_ODS_ROWS = re.compile(rb"\stable:number-rows-repeated\s*=\s*[\"'](\d+)[\"']")
+_ODS_COLS = re.compile(rb"\stable:number-columns-repeated\s*=\s*[\"'](\d+)[\"']")
+_ODS_VALUE = re.compile(rb"\s(?:office:value-type|table:formula)\s*=")
+_ODS_MAX_ROWS, _ODS_MAX_COLS = 1_048_576, 16_384
+
+
+def ods_extents(chunks: Iterable[bytes]) -> list[Extent]:
+    """The used range of every table in an ODS content.xml, repeats expanded as calamine does.
+
+    Empty repeated rows and cells only count when a value follows them, as in calamine.
+    """
+    tables: list[Extent] = []
+    extent = Extent()
+    row = 0  # rows seen so far in this table, repeats expanded
+    row_repeats = 1
+    col = 0
+    row_width = 0  # columns up to the last non-empty cell of this row
+    for piece in _tag_aligned(chunks):
+        for m in _ODS_TAG.finditer(piece):
+            closing, name, attrs = m.group(1), m.group(2), m.group(3)
+            empty = attrs.endswith(b"/")
+            if name == b"table":
+                if closing and extent.cells:
+                    tables.append(extent)
+                extent, row = Extent(), 0
+                continue
+            if name == b"table-row":
+                if closing or empty:
+                    if row_width:
+                        extent.add(min(row + row_repeats, _ODS_MAX_ROWS), row_width)
+                    row = min(row + row_repeats, _ODS_MAX_ROWS)
+                if not closing:
+                    found = _ODS_ROWS.search(attrs)
+                    row_repeats = max(int(found.group(1)), 1) if found else 1
+                    col = row_width = 0
+                    if empty:
+                        row_repeats = 1
+                continue
+            if closing:
+                continue
+            found = _ODS_COLS.search(attrs)
+            repeats = max(int(found.group(1)), 1) if found else 1
+            col = min(col + repeats, _ODS_MAX_COLS)
+            # A cell with content or a value type may hold a value; an empty tag cannot.
+            if not empty or _ODS_VALUE.search(attrs):
+                row_width = col
+    if extent.cells:
+        tables.append(extent)
+    return tables
+
+
+# BIFF records whose first two fields are the row and column of a cell.
+_BIFF_CELLS = frozenset(
+    {
+        0x0002,
+        0x0003,
+        0x0004,
+        0x0005,
+        0x0006,
+        0x0203,
+        0x0204,
+        0x0205,
+        0x0206,
+        0x027E,
+        0x00FD,
+        0x00D6,
+        0x0406,
+    }
+)
+# BLANK and MULBLANK records are left out: calamine drops valueless cells.
+_BIFF_MULTI = frozenset({0x00BD})  # MULRK: its last column is in the final 2 bytes
+_BIFF_BOF = frozenset({0x0009, 0x0209, 0x0409, 0x0809})
+_BIFF_DIMENSIONS = 0x0200
+_BIFF_EOF = 0x000A
+
+
+def biff_extents(stream: bytes, path: Path) -> list[Extent]:
+    """Every sheet's cell extent in a BIFF workbook stream, and its DIMENSIONS checked.
+
+    calamine reserves a sheet's cells from the DIMENSIONS record before reading them, so a
+    record claiming billions of cells aborts the process; check it first.
+    """
+    sheets: list[Extent] = []
+    extent: Extent | None = None
+    depth = 0  # substreams: the globals and each sheet at depth 1, embedded charts deeper
+    pos, end = 0, len(stream)
+    unpack = struct.unpack_from
+    while pos + 4 <= end:
+        typ, size = unpack("<HH", stream, pos)
+        data_at = pos + 4
+        pos = data_at + size
+        if pos > end:
+            break
+        if typ in _BIFF_BOF:
+            depth += 1
+            if depth == 1:
+                extent = Extent()
+        elif typ == _BIFF_EOF:
+            if depth == 1 and extent is not None:
+                sheets.append(extent)
+                extent = None
+            depth = max(depth - 1, 0)
+        elif extent is None:
+            continue
+        elif typ in _BIFF_CELLS and size >= 4:
+            r, c = unpack("<HH", stream, data_at)
+            extent.add(r + 1, c + 1)
+        elif typ in _BIFF_MULTI and size >= 6:
+            r, c = unpack("<HH", stream, data_at)
+            (last,) = unpack("<H", stream, pos - 2)
+            extent.add(r + 1, max(c, last) + 1)
+        elif typ == _BIFF_DIMENSIONS:
+            check_extent(_dimensions(stream[data_at:pos]), "a sheet's size record", path)
+    if extent is not None and extent.cells:
+        sheets.append(extent)
+    return sheets
+
+
+def biff_encrypted(stream: bytes) -> bool:
+    """Whether the workbook globals carry a FILEPASS record (the stream is encrypted)."""
+    pos = 0
+    while pos + 4 <= len(stream):
+        typ, size = struct.unpack_from("<HH", stream, pos)
+        if typ == 0x002F:
+            return True
+        if typ == _BIFF_EOF:
+            return False
+        pos += 4 + size
+    return False
+
+
+def _dimensions(data: bytes) -> Extent:
+    """The cell count calamine reserves for a DIMENSIONS record (u32 arithmetic, wrapping)."""
+    if len(data) == 14:
+        rf, rl, cf, cl = struct.unpack_from("<IIHH", data)
+    elif len(data) == 10:
+        rf, rl, cf, cl = struct.unpack_from("<HHHH", data)
+    else:
+        return Extent()
+    if cf > 0xFF or cl < cf:
+        cf = 0
+    if rl < 1 or cl < 1:
+        return Extent(1, 1)
+    rows = ((rl - 1) - rf + 1) & 0xFFFFFFFF
+    cols = ((cl - 1) - cf + 1) & 0xFFFFFFFF
+    return Extent(rows, cols)
+
+
+def check_cfb_header(head: bytes, file_size: int, path: Path) -> None:
+    """Refuse an OLE2 header whose table sizes exceed the file (calamine reserves from them)."""
+    if len(head) < 512:
+        raise UnreadableFile("is a damaged legacy Excel file (its header is cut short)", path)
+    shift = struct.unpack_from("<H", head, 30)[0]
+    if shift not in (9, 12):
+        raise UnreadableFile("is a damaged legacy Excel file (bad sector size)", path)
+    sector = 1 << shift
+    fat_sectors, mini_fat_sectors, difat_sectors = (
+        struct.unpack_from("<I", head, 44)[0],
+        struct.unpack_from("<I", head, 64)[0],
+        struct.unpack_from("<I", head, 72)[0],
+    )
+    capacity = file_size // sector + 1
+    for what, n in (("FAT", fat_sectors), ("mini FAT", mini_fat_sectors), ("DIFAT", difat_sectors)):
+        if n > capacity:
+            raise HostileFile(
+                f"is a damaged legacy Excel file: its header claims {n:,} {what} sectors, "
+                f"more than its {human_size(file_size)} can hold",
+                path,
+            )
