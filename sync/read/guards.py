@@ -137,14 +137,17 @@ class Package:
         inflater = zlib.decompressobj(-15)
         produced = 0
         pending = b""
+        # A capped read (a prolog) needs only the first few KB: read and inflate no more.
+        in_chunk = _IN_CHUNK if cap >= part.size else max(4 * KiB, min(_IN_CHUNK, cap // 4))
         while not inflater.eof:
             if not pending and remaining:
-                pending = f.read(min(_IN_CHUNK, remaining))
+                pending = f.read(min(in_chunk, remaining))
                 remaining -= len(pending)
                 if not pending:
                     raise UnreadableFile(f"part '{part.name}' is cut short", self.path)
             try:
-                out = inflater.decompress(pending, _OUT_CHUNK)
+                # One byte more than the cap, so a part overrunning its size is seen at once.
+                out = inflater.decompress(pending, min(_OUT_CHUNK, max(cap - produced, 0) + 1))
             except zlib.error:
                 raise UnreadableFile(f"part '{part.name}' is corrupt", self.path) from None
             pending = inflater.unconsumed_tail
@@ -362,6 +365,8 @@ def _check_part(part: Part, flags: int, path: Path) -> None:
             f"{MAX_INFLATE_RATIO} times)",
             path,
         )
+    if part.method == _STORED and part.compressed != part.size:
+        raise UnreadableFile(f"is a damaged zip archive (part '{part.name}' is mis-sized)", path)
     # Deflate never grows data by more than a few bytes a block, so compressed data much
     # larger than its declared size is a directory lying to hide a bomb.
     bound = part.size if part.method == _STORED else part.size + part.size // 1000 + 1024

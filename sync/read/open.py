@@ -61,7 +61,11 @@ class Book:
     _loader: Callable[[str], SheetGrid] | None = None
 
     def sheet(self, name: str) -> SheetGrid:
-        """The grid of sheet `name`; UnreadableFile (naming the sheet) if it cannot be read."""
+        """The grid of sheet `name`, read on first use and kept.
+
+        Raises UnreadableFile (naming the sheet) if it cannot be read, HostileFile if reading
+        it would exhaust memory, and KeyError for a name not in `sheet_names`.
+        """
         if name not in self._grids:
             if name not in self.sheet_names or self._loader is None:
                 raise KeyError(name)

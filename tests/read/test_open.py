@@ -170,6 +170,18 @@ def test_office_and_plain_zips_that_are_not_workbooks(tmp_path: Path) -> None:
     assert refused(odt) == "notes.ods: is an OpenDocument text document, not a workbook"
 
 
+def test_binary_workbook_is_named_and_refused(tmp_path: Path) -> None:
+    parts = h.xlsx_parts({"T": h.sheet_xml(b"")})
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        h.XLSX_MAIN.encode(), b"application/vnd.ms-excel.sheet.binary.macroEnabled.main"
+    )
+    line = refused(h.write_zip(tmp_path / "big.xlsx", parts))
+    assert (
+        line
+        == "big.xlsx: is an Excel binary workbook (.xlsb); open it in Excel and save it as .xlsx"
+    )
+
+
 def test_empty_missing_folder_and_lock_file(tmp_path: Path) -> None:
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
