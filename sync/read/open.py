@@ -95,15 +95,24 @@ def open_book(path: str | Path, password: str | None = None) -> Book:
         raise UnreadableFile("file not found", path)
     if path.is_dir():
         raise UnreadableFile("is a folder, not a workbook", path)
-    size = path.stat().st_size
     with open(path, "rb") as f:
         head = f.read(_HEAD_BYTES)
     container = sniff(path, head)
     if container == "text":
         return _open_csv(path)
+    size = path.stat().st_size
+    if size > guards.MAX_PACKAGE_BYTES:
+        raise UnreadableFile(
+            f"is {guards.human_size(size)}; xlsync reads workbooks up to "
+            f"{guards.human_size(guards.MAX_PACKAGE_BYTES)}",
+            path,
+        )
+    # One snapshot serves every check and calamine too, so a file re-saved while it is being
+    # read cannot pass the checks in one version and be read in another.
+    data = path.read_bytes()
     if container == "zip":
-        return _open_package(path, path, encrypted=False)
-    return _open_ole(path, head, size, password)
+        return _open_package(path, data, encrypted=False)
+    return _open_ole(path, data, password)
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -118,12 +127,12 @@ def _open_csv(path: Path) -> Book:
 # --- Zip packages: xlsx, xlsm, ods --------------------------------------------------------
 
 
-def _open_package(path: Path, source: Path | bytes, *, encrypted: bool) -> Book:
-    pkg = Package(source, path)
+def _open_package(path: Path, data: bytes, *, encrypted: bool) -> Book:
+    pkg = Package(data, path)
     pkg.check_prologs()
     layout = package_layout(pkg)
     _check_read_at_open(pkg, layout)
-    workbook = _calamine(path, source)
+    workbook = _calamine(path, data)
     names, hidden = _worksheets(workbook)
     checked: set[str] = set()
 
@@ -170,19 +179,17 @@ def _parts_for(pkg: Package, layout: Layout, name: str) -> tuple[str, ...]:
 # --- OLE2: legacy .xls and encrypted packages ---------------------------------------------
 
 
-def _open_ole(path: Path, head: bytes, size: int, password: str | None) -> Book:
-    guards.check_cfb_header(head[:512], size, path)
-    streams = _ole_streams(path, path)
+def _open_ole(path: Path, data: bytes, password: str | None) -> Book:
+    guards.check_cfb_header(data[:512], len(data), path)
+    streams = _ole_streams(path, data)
     if "encryptioninfo" in streams and "encryptedpackage" in streams:
-        _check_encryption_info(path)
-        package = _decrypt(path, password)
+        _check_encryption_info(path, data)
+        package = _decrypt(path, data, password)
         return _open_package(path, package, encrypted=True)
     if "workbook" in streams or "book" in streams:
-        with open(path, "rb") as f:
-            data = f.read()
         encrypted = guards.biff_encrypted(_workbook_stream(path, data))
         if encrypted:
-            data = _decrypt(path, password)
+            data = _decrypt(path, data, password)
         _check_biff(path, data)
         workbook = _calamine(path, data)
         names, hidden = _worksheets(workbook)
@@ -198,11 +205,9 @@ def _open_ole(path: Path, head: bytes, size: int, password: str | None) -> Book:
     raise UnreadableFile("is an OLE2 compound file but not an Excel workbook", path)
 
 
-def _ole_streams(path: Path, source: Path | bytes) -> set[str]:
+def _ole_streams(path: Path, data: bytes) -> set[str]:
     try:
-        with olefile.OleFileIO(
-            BytesIO(source) if isinstance(source, bytes) else str(source)
-        ) as ole:
+        with olefile.OleFileIO(BytesIO(data)) as ole:
             return {"/".join(entry).lower() for entry in ole.listdir()}
     except Exception as exc:  # olefile raises OSError and friends for damaged files
         raise UnreadableFile(f"is a damaged legacy Excel file ({_short(exc)})", path) from None
@@ -225,10 +230,10 @@ def _check_biff(path: Path, data: bytes) -> None:
     guards.check_book_cells(extents, path)
 
 
-def _check_encryption_info(path: Path) -> None:
+def _check_encryption_info(path: Path, data: bytes) -> None:
     """msoffcrypto parses this XML with minidom: refuse entities and absurd key stretching."""
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(BytesIO(data)) as ole:
             info = ole.openstream("EncryptionInfo").read(guards.MAX_PROLOG_BYTES + 1)
     except Exception as exc:
         raise UnreadableFile(f"has a damaged encryption header ({_short(exc)})", path) from None
@@ -243,20 +248,19 @@ def _check_encryption_info(path: Path) -> None:
         )
 
 
-def _decrypt(path: Path, password: str | None) -> bytes:
+def _decrypt(path: Path, data: bytes, password: str | None) -> bytes:
     """Decrypt into memory with the officer's password, else the default Excel uses."""
     tries = [password] if password is not None else []
     tries.append(DEFAULT_PASSWORD)
     for attempt in tries:
         try:
-            with open(path, "rb") as f:
-                office = msoffcrypto.OfficeFile(f)
-                if getattr(office, "format", "") == "ooxml":
-                    office.load_key(password=attempt, verify_password=True)
-                else:
-                    office.load_key(password=attempt)
-                out = BytesIO()
-                office.decrypt(out)
+            office = msoffcrypto.OfficeFile(BytesIO(data))
+            if getattr(office, "format", "") == "ooxml":
+                office.load_key(password=attempt, verify_password=True)
+            else:
+                office.load_key(password=attempt)
+            out = BytesIO()
+            office.decrypt(out)
         except msoffcrypto.exceptions.InvalidKeyError:
             continue
         except Exception as exc:  # msoffcrypto raises its own errors and plain ones alike
@@ -270,13 +274,10 @@ def _decrypt(path: Path, password: str | None) -> bytes:
 # --- calamine -----------------------------------------------------------------------------
 
 
-def _calamine(path: Path, source: Path | bytes) -> Any:
+def _calamine(path: Path, data: bytes) -> Any:
     """Load with calamine from memory: it then picks its reader by content, not extension."""
     try:
-        if isinstance(source, bytes):
-            return calamine.CalamineWorkbook.from_filelike(BytesIO(source))
-        with open(source, "rb") as f:
-            return calamine.CalamineWorkbook.from_filelike(f)
+        return calamine.CalamineWorkbook.from_filelike(BytesIO(data))
     except calamine.PasswordError:
         raise PasswordRequired(_PASSWORD_HINT, path) from None
     except BaseException as exc:  # calamine raises unrelated types, and panics as BaseException

@@ -286,6 +286,14 @@ def test_encrypted_ods_is_refused_plainly(tmp_path: Path) -> None:
 # --- Hostile input ------------------------------------------------------------------------
 
 
+def test_oversized_file_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = h.write_xlsx(tmp_path / "huge.xlsx", TRACKER * 100)
+    monkeypatch.setattr(guards, "MAX_PACKAGE_BYTES", 1024)
+    assert "xlsync reads workbooks up to 1.0 KB" in refused(path)
+
+
 def test_truncated_zip(tmp_path: Path) -> None:
     whole = h.write_xlsx(tmp_path / "whole.xlsx", TRACKER * 50)
     assert "cut short" in refused(h.truncated(tmp_path / "half.xlsx", whole))
