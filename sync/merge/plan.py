@@ -178,11 +178,14 @@ def plan_merge(
     carry their own).
     """
     plan = MergePlan(master=master.path)
-    current: dict[str, Values] = {r.key: dict(r.values) for r in master.records}
+    # the master's values as the merge goes; a record is copied when a return first reaches it
+    current: dict[str, Values] = {}
     by_key = {r.key: r for r in master.records}
+    owned_by_partner = {f.name: f.partner_edits for f in kind.fields}
     pending_new: dict[str, AddedRow] = {}
     state = state or {}
     fixed = {"partner", "section", kind.record_field}
+    compared = {n for n in master.columns if n not in fixed}
     by_partner: dict[str, list[Record]] = {}
     for rec in master.records:
         by_partner.setdefault(normalise_partner(rec.partner) if keyed_by_partner else "", []).append(rec)
@@ -221,23 +224,32 @@ def plan_merge(
                 if history_field and values.get(history_field):
                     plan.history.append(_history(rec, values, ret, history_field, date_field))
                 continue
-            now = current[rec.key]
+            now = current.get(rec.key)
+            if now is None:
+                now = current[rec.key] = dict(master_rec.values)
             rec_base = (base or {}).get(rec.key)
             changed_note = False
             # what the partner has now seen and agreed, field by field: the base next time
             view: Values = dict(rec_base) if rec_base is not None else dict(now)
             for name, theirs in rec.values.items():
-                if name in fixed or name not in master.columns:
+                if name not in compared:
                     continue
-                f = kind.field(name)
                 mine = now.get(name)
+                if mine == theirs and type(mine) is type(theirs):
+                    view[name] = theirs  # what decide() says first of equal values: SAME
+                    continue
                 result = decide(
                     mine,
                     theirs,
                     None if rec_base is None else rec_base.get(name),
-                    partner_owned=f.partner_edits,
+                    partner_owned=owned_by_partner[name],
                     base_known=rec_base is not None,
                 )
+                if result is Outcome.SAME or (result is Outcome.KEEP and comparable(theirs) is not None):
+                    view[name] = theirs
+                    continue
+                if result is Outcome.KEEP:
+                    continue
                 source = ret.table.source(rec, name)
                 cell = master.cell(master_rec, name)
                 assert cell is not None  # name is in master.columns
@@ -268,9 +280,7 @@ def plan_merge(
                     # kept by the master: the base stays, so the conflict is shown until resolved
                     # a partner's note in a conflict still joins the history: nothing is lost
                     changed_note |= name == history_field
-                elif result in (Outcome.TAKE, Outcome.SAME) or (
-                    result is Outcome.KEEP and comparable(theirs) is not None
-                ):
+                elif result is Outcome.TAKE:
                     view[name] = theirs
                 elif result is Outcome.REJECT:
                     plan.rejected_edits.append(

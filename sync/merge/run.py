@@ -11,12 +11,12 @@ from typing import Any
 from sync.errors import XlsyncError
 from sync.findings import Finding
 from sync.kinds import Kind
-from sync.merge.keys import normalise_partner
-from sync.merge.plan import MergePlan, Record, ReturnInput, ReturnOutcome, Table, plan_merge, record_key
+from sync.merge.keys import normalise_partner, normalise_ref
+from sync.merge.plan import MergePlan, Record, ReturnInput, ReturnOutcome, Table, plan_merge
 from sync.model import Register
 from sync.parallel import map_files
 from sync.read.open import Book, open_book
-from sync.read.table import read_register
+from sync.read.table import paused_gc, read_register
 from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, read_blob
 from sync.validate import canonical_frame, expand_paths, validate_register
 
@@ -43,21 +43,48 @@ def to_table(register: Register, keyed: bool, partner: str | None = None) -> Tab
     frame, _ = canonical_frame(register)
     key_field = register.kind.record_field
     names = list(frame.columns)
+    # a column at a time: nearly every value is already plain text, a date or a blank
+    columns = [
+        [v if v is None or type(v) is str or type(v) is date else _plain(v) for v in frame[n].tolist()]
+        for n in names
+    ]
+    partners: dict[Any, str] = {}  # a handful of partner names over thousands of records
+    refs: dict[Any, str] = {}
     records = []
-    for i, values in enumerate(frame.itertuples(index=False, name=None)):
-        rec = {n: _plain(v) for n, v in zip(names, values, strict=True)}
-        who = rec.get("partner") or partner
-        ref = rec.get(key_field)
-        records.append(
-            Record(
-                key=record_key(who, ref, keyed),
-                partner=str(who or ""),
-                ref="" if ref is None else str(ref),
-                values=rec,
-                row=register.rows[i],
+    with paused_gc():
+        for i, values in enumerate(zip(*columns, strict=True)):
+            rec = dict(zip(names, values, strict=True))
+            who = rec.get("partner") or partner
+            ref = rec.get(key_field)
+            records.append(
+                Record(
+                    key=_record_key(who, ref, keyed, partners, refs),
+                    partner=str(who or ""),
+                    ref="" if ref is None else str(ref),
+                    values=rec,
+                    row=register.rows[i],
+                )
             )
-        )
     return Table(str(register.path), register.sheet, dict(register.columns), records, register.last_row)
+
+
+def _record_key(who: Any, ref: Any, keyed: bool, partners: dict[Any, str], refs: dict[Any, str]) -> str:
+    """record_key, with each distinct partner and text ref normalised once."""
+    if type(ref) is str:
+        ref_part = refs.get(ref)
+        if ref_part is None:
+            ref_part = refs[ref] = normalise_ref(ref)
+    else:
+        ref_part = normalise_ref(ref)
+    if not keyed:
+        return ref_part
+    if type(who) is str or who is None:
+        name = partners.get(who)
+        if name is None:
+            name = partners[who] = normalise_partner(who)
+    else:
+        name = normalise_partner(who)
+    return f"{name}\x1f{ref_part}"
 
 
 def _plain(value: Any) -> Any:
@@ -221,6 +248,7 @@ def merge_files(
             else:
                 inputs.append(item)
         history_field = next((f.name for f in register.kind.fields if f.history), None)
+        state = read_state(book)  # parsed once: after many merges it holds every record agreed
         plan = plan_merge(
             register.kind,
             table,
@@ -228,7 +256,7 @@ def merge_files(
             keyed_by_partner=keyed,
             prefer=prefer,
             accept_valid_rows=accept_valid_rows,
-            state=read_state(book),
+            state=state,
             history_field=history_field if history_field in register.columns else None,
             date_field="updated" if "updated" in register.kind.names else None,
         )
@@ -247,7 +275,7 @@ def merge_files(
             expect_fingerprint=stamp,
             existing_log=sheet_rows(book, LOG_SHEET),
             existing_history=sheet_rows(book, HISTORY_SHEET),
-            state=read_state(book),
+            state=state,
             force=force,
         )
         result.written, result.backup = written, backup
