@@ -460,10 +460,17 @@ class SheetDoc:
             return [(sd.start, sd.end, f"<{sdq}{sd.raw_attrs.rstrip()}>{body}</{sdq}>")]
         edits: list[tuple[int, int, str]] = []
         touched = set(targets)
+        # a row after an inserted one can no longer count its number from its predecessor
+        after_new = {
+            rows[i].r
+            for r in targets
+            if (i := bisect.bisect_left(self._row_nums, r)) < len(rows) and rows[i].r != r
+        }
         for r in targets:
             i = bisect.bisect_left(self._row_nums, r)
             if i < len(rows) and rows[i].r == r:
-                edits.append((rows[i].start, rows[i].end, self._rebuild_row(rows[i])))
+                explicit = rows[i].has_r or r in after_new or r in self._row_raw
+                edits.append((rows[i].start, rows[i].end, self._rebuild_row(rows[i], explicit)))
                 continue
             if i < len(rows):
                 following = rows[i]
@@ -480,8 +487,9 @@ class SheetDoc:
             edits.append((at, at, self._new_row(r)))
         return edits
 
-    def _row_start(self, r: int, raw: str, cols: list[int]) -> str:
-        raw = set_attr(raw, "r", str(r), first=True)
+    def _row_start(self, r: int, raw: str, cols: list[int], explicit: bool = True) -> str:
+        if explicit:
+            raw = set_attr(raw, "r", str(r), first=True)
         spans = attrs_of(raw).get("spans")
         if spans and cols:
             m = re.fullmatch(r"\s*(\d+):(\d+)\s*", spans)
@@ -500,13 +508,13 @@ class SheetDoc:
         body = "".join(self._new_cell(r, c, writes[c]) for c in cols)
         return self._row_start(r, raw, cols) + body + f"</{self.qn('row')}>"
 
-    def _rebuild_row(self, row: RowSpan) -> str:
+    def _rebuild_row(self, row: RowSpan, explicit: bool) -> str:
         writes = self._writes.get(row.r, {})
         cells = self.cells(row)
         present = {c.col for c in cells}
         new_cols = sorted(c for c in writes if c not in present)
         raw = self._row_raw.get(row.r, row.raw)
-        out = [self._row_start(row.r, raw, new_cols)]
+        out = [self._row_start(row.r, raw, new_cols, explicit)]
         pos = row.open_end
         k = 0
         for cell in cells:

@@ -63,6 +63,7 @@ class Styles:
     _new: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in _ITEM})
     _base: dict[str, int] = field(default_factory=dict)
     _cache: dict[tuple[object, ...], int] = field(default_factory=dict)
+    _existing: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, pkg: Package, workbook_part: str) -> Styles:
@@ -126,6 +127,15 @@ class Styles:
         return False
 
     def _add(self, coll: str, xml: str) -> int:
+        """The index of `xml` in a collection: an identical existing item (one a previous run
+        added) is reused, so rewriting xlsync's sheets each run does not grow the styles."""
+        index = self._existing.get(coll)
+        if index is None:
+            index = self._existing[coll] = {}
+            for i, node in enumerate(self._items(coll)):
+                index.setdefault(self.text[node.start : node.end], i)
+        if xml in index:
+            return index[xml]
         self.touched = True
         self._new[coll].append(xml)
         return self._base[coll] + len(self._new[coll]) - 1
