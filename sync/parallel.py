@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Any, TypeVar
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -20,6 +20,67 @@ def workers() -> int:
     return os.cpu_count() or 1
 
 
+class Pending(Generic[T]):
+    """Files handed to worker processes; the caller does other work, then collects them.
+
+    With too few files for workers to pay, nothing starts until `results` is called, and
+    the files are then read in this process, in order.
+    """
+
+    def __init__(
+        self, fn: Callable[..., T], items: Sequence[Any], args: tuple[Any, ...], label: Callable[[Any], str]
+    ) -> None:
+        self._fn, self._items, self._args, self._label = fn, list(items), args, label
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[Future[T], int] = {}
+        count = workers()
+        if len(self._items) >= PARALLEL_FROM and count >= 2:
+            self._pool = ProcessPoolExecutor(max_workers=min(count, len(self._items)))
+            self._futures = {
+                self._pool.submit(fn, item, *args): i for i, item in enumerate(self._items)
+            }
+
+    def results(self, progress: Callable[[int, int, str], None] | None = None) -> list[T]:
+        """Every result, in the order of the items; progress is reported as each one is done.
+
+        A worker that raised has its exception re-raised here, after the others finish.
+        """
+        n = len(self._items)
+        if self._pool is None:
+            results = []
+            for done, item in enumerate(self._items, start=1):
+                results.append(self._fn(item, *self._args))
+                if progress is not None:
+                    progress(done, n, self._label(item))
+            return results
+        out: list[Any] = [None] * n
+        try:
+            for done, future in enumerate(as_completed(self._futures), start=1):
+                i = self._futures[future]
+                out[i] = future.result()
+                if progress is not None:
+                    progress(done, n, self._label(self._items[i]))
+        finally:
+            self.close()
+        return out
+
+    def close(self) -> None:
+        """Stop the workers; files not yet started are dropped."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_files(
+    fn: Callable[..., T], items: Sequence[Any], *args: Any, label: Callable[[Any], str] = str
+) -> Pending[T]:
+    """Start `fn(item, *args)` for each item on worker processes, when there are enough items.
+
+    `fn` must be a module-level function and must turn its own failures into values. Workers
+    start now, so they are small copies of this process as it is before it loads anything big.
+    """
+    return Pending(fn, items, args, label)
+
+
 def map_files(
     fn: Callable[..., T],
     items: Sequence[Any],
@@ -32,21 +93,4 @@ def map_files(
     `fn` must be a module-level function and must turn its own failures into values: a
     worker that raises anyway has its exception re-raised here, after the others finish.
     """
-    n = len(items)
-    count = workers()
-    if n < PARALLEL_FROM or count < 2:
-        results = []
-        for done, item in enumerate(items, start=1):
-            results.append(fn(item, *args))
-            if progress is not None:
-                progress(done, n, label(item))
-        return results
-    out: list[Any] = [None] * n
-    with ProcessPoolExecutor(max_workers=min(count, n)) as pool:
-        futures = {pool.submit(fn, item, *args): i for i, item in enumerate(items)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            i = futures[future]
-            out[i] = future.result()
-            if progress is not None:
-                progress(done, n, label(items[i]))
-    return out
+    return start_files(fn, items, *args, label=label).results(progress)

@@ -84,7 +84,7 @@ def _for_cell(value: Any) -> Any:
 def apply_plan(
     plan: MergePlan,
     register: Register,
-    book: Book,
+    book: Book | None,  # not needed: the master's sheets are read before planning
     source: Path,
     target: Path,
     *,

@@ -8,17 +8,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sync.errors import XlsyncError
 from sync.findings import Finding
-from sync.kinds import Kind
+from sync.kinds import Kind, candidate_kinds
 from sync.merge.keys import normalise_partner, normalise_ref
 from sync.merge.plan import MergePlan, Record, ReturnInput, ReturnOutcome, Table, plan_merge
 from sync.model import Register
-from sync.parallel import map_files
+from sync.parallel import start_files
 from sync.read.open import Book, open_book
 from sync.read.table import paused_gc, read_register
 from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, read_blob
-from sync.validate import canonical_frame, expand_paths, validate_register
+from sync.validate import canonical_frame, expand_paths, validate_canonical
 
 Progress = Callable[[int, int, str], None]
 
@@ -41,19 +43,41 @@ def to_table(register: Register, keyed: bool, partner: str | None = None) -> Tab
     records take `partner` where they have no partner column of their own.
     """
     frame, _ = canonical_frame(register)
-    key_field = register.kind.record_field
+    names, columns = plain_columns(frame)
+    return _table(
+        str(register.path), register.sheet, dict(register.columns), register.last_row,
+        register.rows, register.kind.record_field, names, columns, keyed, partner,
+    )
+
+
+def plain_columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """The frame's values as plain Python, a list per column."""
     names = list(frame.columns)
-    # a column at a time: nearly every value is already plain text, a date or a blank
-    columns = [
+    # nearly every value is already plain text, a date or a blank
+    return names, [
         [v if v is None or type(v) is str or type(v) is date else _plain(v) for v in frame[n].tolist()]
         for n in names
     ]
+
+
+def _table(
+    path: str,
+    sheet: str,
+    columns: dict[str, int],
+    last_row: int,
+    rows: Sequence[int],
+    key_field: str,
+    names: list[str],
+    values: list[list[Any]],
+    keyed: bool,
+    partner: str | None,
+) -> Table:
     partners: dict[Any, str] = {}  # a handful of partner names over thousands of records
     refs: dict[Any, str] = {}
     records = []
     with paused_gc():
-        for i, values in enumerate(zip(*columns, strict=True)):
-            rec = dict(zip(names, values, strict=True))
+        for i, row_values in enumerate(zip(*values, strict=True)):
+            rec = dict(zip(names, row_values, strict=True))
             who = rec.get("partner") or partner
             ref = rec.get(key_field)
             records.append(
@@ -62,10 +86,10 @@ def to_table(register: Register, keyed: bool, partner: str | None = None) -> Tab
                     partner=str(who or ""),
                     ref="" if ref is None else str(ref),
                     values=rec,
-                    row=register.rows[i],
+                    row=rows[i],
                 )
             )
-    return Table(str(register.path), register.sheet, dict(register.columns), records, register.last_row)
+    return Table(path, sheet, columns, records, last_row)
 
 
 def _record_key(who: Any, ref: Any, keyed: bool, partners: dict[Any, str], refs: dict[Any, str]) -> str:
@@ -97,14 +121,25 @@ def _plain(value: Any) -> Any:
 
 def partner_of(register: Register, master_partners: Sequence[str], given: str | None) -> str:
     """Whose return this is: --partner, else the return's partner column, else its file name."""
+    return _resolve_partner(_named_partners(register), register.path, master_partners, given)
+
+
+def _named_partners(register: Register) -> frozenset[str] | None:
+    """The names written in a return's partner column, or None when it has no such column."""
+    if "partner" not in register.columns:
+        return None
+    return frozenset(str(v).strip() for v in register.frame["partner"] if v is not None and str(v).strip())
+
+
+def _resolve_partner(
+    named: frozenset[str] | None, path: Path, master_partners: Sequence[str], given: str | None
+) -> str:
     if given:
         return match_partner(given, master_partners) or given
-    if "partner" in register.columns:
-        named = {str(v).strip() for v in register.frame["partner"] if v is not None and str(v).strip()}
-        if len(named) == 1:
-            (one,) = named
-            return match_partner(one, master_partners) or one
-    stem = register.path.stem
+    if named is not None and len(named) == 1:
+        (one,) = named
+        return match_partner(one, master_partners) or one
+    stem = path.stem
     found = match_partner(stem, master_partners)
     if found:
         return found
@@ -112,7 +147,7 @@ def partner_of(register: Register, master_partners: Sequence[str], given: str | 
         raise XlsyncError(
             f"cannot tell which partner this return is from; name the file after the partner "
             f"({', '.join(sorted(master_partners)[:8])}) or use --partner",
-            register.path,
+            path,
         )
     return stem
 
@@ -165,6 +200,74 @@ def sheet_rows(book: Book, name: str) -> list[list[Any]]:
     return [list(r) for r in grid.rows]
 
 
+@dataclass(frozen=True, slots=True)
+class ReadReturn:
+    """A return read and validated, reduced to plain columns: what a worker process sends back.
+
+    Plain lists pickle far faster than a Register or the planner's Records (an object per
+    record); the records are keyed in the main process, once the master is known.
+    """
+
+    path: Path
+    sheet: str
+    columns: dict[str, int]
+    last_row: int
+    rows: list[int]
+    key_field: str
+    names: list[str]
+    values: list[list[Any]]  # per column, in `names` order
+    named: frozenset[str] | None  # the names in its partner column, None without one
+    findings: list[Finding]
+    base: dict[str, dict[str, Any]] | None
+    error: XlsyncError | None = None  # raised once its partner is known, as it always was
+
+
+def read_return(path: Path, kind: Kind, today: date | None) -> ReadReturn:
+    """Read and validate one return, needing nothing from the master. Raises XlsyncError
+    when it cannot be read at all."""
+    book = open_book(path)
+    register = read_register(path, schema=kind, book=book)
+    frame, synonyms = canonical_frame(register)
+    findings = validate_canonical(register, frame, synonyms, today=today)
+    base: dict[str, dict[str, Any]] | None = None
+    error: XlsyncError | None = None
+    try:
+        base, tampered = read_issued_base(book)
+    except XlsyncError as exc:
+        error = exc
+    else:
+        if tampered is not None:
+            findings = [*findings, tampered]
+    names, values = plain_columns(frame)
+    return ReadReturn(
+        path=register.path,
+        sheet=register.sheet,
+        columns=dict(register.columns),
+        last_row=register.last_row,
+        rows=list(register.rows),
+        key_field=register.kind.record_field,
+        names=names,
+        values=values,
+        named=_named_partners(register),
+        findings=findings,
+        base=base,
+        error=error,
+    )
+
+
+def finish_return(read: ReadReturn, master_partners: Sequence[str], partner: str | None, keyed: bool) -> ReturnInput:
+    """Whose return it is and its keyed records. Raises XlsyncError when that cannot be told."""
+    who = _resolve_partner(read.named, read.path, master_partners, partner)
+    if read.error is not None:
+        raise read.error
+    bad_rows = frozenset(f.row for f in read.findings if f.severity == "error" and f.row)
+    table = _table(
+        str(read.path), read.sheet, read.columns, read.last_row, read.rows, read.key_field,
+        read.names, read.values, keyed, who,
+    )
+    return ReturnInput(table=table, partner=who, base=read.base, findings=read.findings, bad_rows=bad_rows)
+
+
 def prepare_return(
     path: Path,
     kind: Kind,
@@ -174,29 +277,24 @@ def prepare_return(
     keyed: bool,
 ) -> ReturnInput:
     """Read, validate and key one return. Raises XlsyncError when it cannot be read."""
-    book = open_book(path)
-    register = read_register(path, schema=kind, book=book)
-    who = partner_of(register, master_partners, partner)
-    findings = validate_register(register, today=today)
-    base, tampered = read_issued_base(book)
-    if tampered is not None:
-        findings = [*findings, tampered]
-    bad_rows = frozenset(f.row for f in findings if f.severity == "error" and f.row)
-    return ReturnInput(
-        table=to_table(register, keyed, partner=who),
-        partner=who,
-        base=base,
-        findings=findings,
-        bad_rows=bad_rows,
-    )
+    return finish_return(read_return(path, kind, today), master_partners, partner, keyed)
 
 
-def _prepare_or_error(
-    path: Path, kind: Kind, partners: Sequence[str], partner: str | None, today: date | None, keyed: bool
-) -> ReturnInput | str:
-    """A prepared return, or the one-line reason it could not be read (for worker processes)."""
+def _read_or_error(path: Path, kind: Kind, today: date | None) -> ReadReturn | str:
+    """A return read, or the one-line reason it could not be (for worker processes)."""
     try:
-        return prepare_return(path, kind, partners, partner, today, keyed)
+        return read_return(path, kind, today)
+    except XlsyncError as exc:
+        return exc.line()
+
+
+def _finish_or_error(
+    read: ReadReturn | str, partners: Sequence[str], partner: str | None, keyed: bool
+) -> ReturnInput | str:
+    if isinstance(read, str):
+        return read
+    try:
+        return finish_return(read, partners, partner, keyed)
     except XlsyncError as exc:
         return exc.line()
 
@@ -226,19 +324,25 @@ def merge_files(
         guard = lock(target)
     with guard:
         stamp = None if dry_run else _fingerprint(master_path)
-        book = open_book(master_path)
-        register = read_register(master_path, schema=schema or "recommendations", book=book)
-        keyed = "partner" in register.columns
-        table = to_table(register, keyed)
+        (kind,) = candidate_kinds(schema or "recommendations")
+        paths = [p for p in expand_paths(return_paths) if p.resolve() != master_path.resolve()]
+        # the returns are read on the other cores while this process reads the master
+        pending = start_files(_read_or_error, paths, kind, today, label=lambda p: p.name)
+        try:
+            book = open_book(master_path)
+            register = read_register(master_path, schema=kind, book=book)
+            keyed = "partner" in register.columns
+            table = to_table(register, keyed)
+        except BaseException:
+            pending.close()
+            raise
         partners = sorted({r.partner for r in table.records if r.partner})
         inputs: list[ReturnInput] = []
         unreadable: list[str] = []
         outcomes_unreadable: list[ReturnOutcome] = []
-        paths = [p for p in expand_paths(return_paths) if p.resolve() != master_path.resolve()]
-        prepared = map_files(
-            _prepare_or_error, paths, register.kind, partners, partner, today, keyed,
-            progress=progress, label=lambda p: p.name,
-        )
+        prepared = [
+            _finish_or_error(read, partners, partner, keyed) for read in pending.results(progress)
+        ]
         for path, item in zip(paths, prepared, strict=True):
             if isinstance(item, str):
                 unreadable.append(item)
@@ -249,6 +353,12 @@ def merge_files(
                 inputs.append(item)
         history_field = next((f.name for f in register.kind.fields if f.history), None)
         state = read_state(book)  # parsed once: after many merges it holds every record agreed
+        existing_log = sheet_rows(book, LOG_SHEET)
+        existing_history = sheet_rows(book, HISTORY_SHEET)
+        # the master's values grid is the largest thing read (a third of a merge's memory for
+        # 100,000 rows); everything the rest of the merge needs has been taken from it
+        book.close()
+        del book
         plan = plan_merge(
             register.kind,
             table,
@@ -269,12 +379,12 @@ def merge_files(
         written, backup = apply_plan(
             plan,
             register,
-            book,
+            None,
             master_path,
             target,
             expect_fingerprint=stamp,
-            existing_log=sheet_rows(book, LOG_SHEET),
-            existing_history=sheet_rows(book, HISTORY_SHEET),
+            existing_log=existing_log,
+            existing_history=existing_history,
             state=state,
             force=force,
         )
