@@ -111,3 +111,59 @@ def test_demo_runs_end_to_end_and_leaves_every_file(tmp_path: Path) -> None:
     wb = load_workbook(folder / "master.xlsx")
     assert {"Sync log", "Progress history"} <= set(wb.sheetnames)
     assert "Merged the returns" in result.output and "1 conflict(s)" in result.output
+
+
+def test_a_marked_up_macro_workbook_carries_no_macros(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    plain = tmp_path / "plain.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    for row in (HEADER, ["1", "One", "Maybe", "Green", "ok", date(2007, 3, 1)]):
+        ws.append(row)
+    wb.save(plain)
+    # give it a VBA project the way Excel stores one in an .xlsm
+    src = tmp_path / "in" / "Burnley.xlsm"
+    src.parent.mkdir()
+    macro = (
+        Path(__file__).resolve().parents[2]
+        / "shared"
+        / "corpus"
+        / "xlsxwriter-excel"
+        / "macro01.xlsm"
+    )
+    vba = (
+        zipfile.ZipFile(macro).read("xl/vbaProject.bin")
+        if macro.exists()
+        else b"\\xd0\\xcf\\x11\\xe0fake"
+    )
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                ).replace(
+                    b'<Default Extension="xml"',
+                    b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/><Default Extension="xml"',
+                )
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
+                )
+            zout.writestr(info, data)
+        zout.writestr("xl/vbaProject.bin", vba)
+    result = CliRunner().invoke(
+        cli, ["validate", str(src), "--annotate", str(tmp_path / "out"), "--today", "2007-03-20"]
+    )
+    assert result.exit_code == 1, result.output
+    copy = tmp_path / "out" / "Burnley.xlsx"
+    assert not (tmp_path / "out" / "Burnley.xlsm").exists()
+    with zipfile.ZipFile(copy) as z:
+        assert not [n for n in z.namelist() if "vba" in n.lower()]
+        assert b"macroEnabled" not in z.read("[Content_Types].xml")
+        assert b"vbaProject" not in z.read("xl/_rels/workbook.xml.rels")
+    assert "Maybe" in load_workbook(copy)["Register"]["C2"].comment.text
