@@ -62,6 +62,7 @@ class Pending(Generic[T]):
                     progress(done, n, self._label(self._items[i]))
         finally:
             self.close()
+            self._futures.clear()  # a finished future keeps its result; the caller has them now
         return out
 
     def close(self) -> None:

@@ -40,7 +40,7 @@ def _col(df: pd.DataFrame, name: str | None) -> pd.Series:
 
 
 def _blank(s: pd.Series) -> pd.Series:
-    spaces = np.fromiter((isinstance(v, str) and not v.strip() for v in s.tolist()), bool, len(s))
+    spaces = np.array([isinstance(v, str) and not v.strip() for v in s.tolist()], dtype=bool)
     return s.isna() | spaces
 
 
@@ -192,11 +192,10 @@ def key_series(df: pd.DataFrame, kind: Kind) -> pd.Series:
     for name in kind.key:
         values = _col(df, name)
         norm = normalise_ref if kind.field(name).type == "ref" or name != "partner" else normalise_partner
-        parts.append(pd.Series(_map_distinct(norm, values.tolist()), index=values.index, dtype=object))
-    key = parts[0]
-    for p in parts[1:]:
-        key = key + "\x1f" + p
-    return key
+        parts.append(_map_distinct(norm, values.tolist()))
+    # joined in one pass: adding object Series together goes value by value anyway, slower
+    keys = parts[0] if len(parts) == 1 else ["\x1f".join(p) for p in zip(*parts, strict=True)]
+    return pd.Series(keys, index=df.index, dtype=object)
 
 
 def _map_distinct(fn: Callable[[Any], str], values: list[Any]) -> list[str]:

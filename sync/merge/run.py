@@ -355,8 +355,7 @@ def merge_files(
         state = read_state(book)  # parsed once: after many merges it holds every record agreed
         existing_log = sheet_rows(book, LOG_SHEET)
         existing_history = sheet_rows(book, HISTORY_SHEET)
-        # the master's values grid is the largest thing read (a third of a merge's memory for
-        # 100,000 rows); everything the rest of the merge needs has been taken from it
+        # nothing more is read from the master workbook: its grid and calamine's copy can go
         book.close()
         del book
         plan = plan_merge(
@@ -370,6 +369,9 @@ def merge_files(
             history_field=history_field if history_field in register.columns else None,
             date_field="updated" if "updated" in register.kind.names else None,
         )
+        # the plan holds what the write needs; the records of master and returns (a dict each)
+        # can go, so the writer reuses their memory rather than adding to it
+        del table, inputs, prepared
         plan.returns += outcomes_unreadable
         result = MergeResult(plan=plan, dry_run=dry_run, unreadable=unreadable)
         if dry_run:
