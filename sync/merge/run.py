@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -154,12 +155,18 @@ def _resolve_partner(
 
 def match_partner(name: str, partners: Sequence[str]) -> str | None:
     norm = normalise_partner(name)
-    for p in partners:
-        if normalise_partner(p) == norm:
+    known = _normalised(tuple(partners))  # once per merge, not once per return
+    for p, n in known:
+        if n == norm:
             return p
     # "Chorley return March 2007.xlsx", "Return - South Ribble.xlsx"
-    hits = [p for p in partners if normalise_partner(p) and f" {normalise_partner(p)} " in f" {norm} "]
+    hits = [p for p, n in known if n and f" {n} " in f" {norm} "]
     return max(hits, key=len) if len(hits) >= 1 else None
+
+
+@functools.lru_cache(maxsize=8)
+def _normalised(partners: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((p, normalise_partner(p)) for p in partners)
 
 
 def read_issued_base(book: Book) -> tuple[dict[str, dict[str, Any]] | None, Finding | None]:

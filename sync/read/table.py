@@ -41,7 +41,7 @@ def paused_gc() -> Iterator[None]:
 
 def read_register(
     path: str | Path,
-    schema: str | Path | None = None,
+    schema: str | Path | Kind | None = None,
     sheet: str | None = None,
     password: str | None = None,
     book: Book | None = None,
