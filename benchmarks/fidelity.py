@@ -11,7 +11,7 @@ result is compared with the original:
 - collateral: cells other than the changed ones whose value (calamine) or value and style
   (openpyxl) differ, plus, for xlsync, any difference in the changed sheet's XML outside
   the changed cells;
-- LibreOffice: whether `soffice --headless --convert-to csv` loads the result.
+- LibreOffice: whether `soffice --headless --convert-to ods` loads the result (and the original).
 
 Files that are not OOXML packages (.xls, .ods) or are encrypted are listed as out of scope.
 """
@@ -19,9 +19,12 @@ Files that are not OOXML packages (.xls, .ods) or are encrypted are listed as ou
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -256,38 +259,54 @@ def xml_collateral(src: Path, out: Path, changed: dict[str, tuple[int, int]]) ->
     return found
 
 
+def convert(soffice: str, source: Path, outdir: Path, profile: Path, fmt: str = "ods") -> bool:
+    """Whether LibreOffice loads `source` and saves it as `fmt` within two minutes.
+
+    ODS rather than CSV or XLSX: this LibreOffice hangs exporting a few Excel files with notes
+    to those two (their originals too), which would measure LibreOffice, not the file. A hung
+    run is killed with its whole process group (the soffice script starts soffice.bin).
+    """
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(outdir),
+        str(source),
+    ]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            if hasattr(os, "killpg"):
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+        proc.wait()
+        return False
+    return (outdir / f"{source.stem}.{fmt}").exists()
+
+
 def libreoffice_check(files: list[Path], soffice: str, work: Path) -> dict[Path, bool]:
-    """Which files LibreOffice loads (converts to CSV): one file a call, two at a time, so a file
-    that hangs it (killed after a minute) counts against that file only."""
+    """Which files LibreOffice loads: one file a call, two at a time (each lane with its own
+    profile), so a file that hangs it counts against that file only."""
     from concurrent.futures import ThreadPoolExecutor
 
     def one(job: tuple[int, Path]) -> tuple[Path, bool]:
         n, f = job
         outdir = work / f"lo-{n}"
         outdir.mkdir()
-        profile = (work / f"lo-profile-{n % 2}").as_uri()
-        command = [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "csv",
-            "--outdir",
-            str(outdir),
-            str(f),
-        ]
-        for _attempt in range(2):  # a busy machine can stall a first start: try twice
-            try:
-                subprocess.run(command, capture_output=True, timeout=120, check=False)
-            except subprocess.TimeoutExpired:
-                continue
-            if (outdir / (f.stem + ".csv")).exists():
-                return f, True
-        return f, False
+        profile = work / f"lo-profile-{n % 2}"
+        # a first start on a busy machine can fail while it sets up the profile: try twice
+        return f, convert(soffice, f, outdir, profile) or convert(soffice, f, outdir, profile)
 
     jobs = list(enumerate(files))
-    # each profile is used by one process at a time: even jobs on one worker, odd on the other
     with ThreadPoolExecutor(2) as pool:
         lanes = [
             pool.submit(lambda lane: [one(j) for j in jobs if j[0] % 2 == lane], k) for k in (0, 1)

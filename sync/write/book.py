@@ -142,6 +142,11 @@ class Workbook:
     def set_defined_name(self, node: Node, formula: str) -> None:
         self._edits.append((node.inner_start, node.inner_end, escape_text(formula)))
 
+    def recalculates(self) -> bool:
+        """Whether Excel is already asked to recalculate the workbook on opening."""
+        calc = self.root.child("calcPr")
+        return calc is not None and calc.attrs.get("fullCalcOnLoad") in ("1", "true")
+
     def full_calc_on_load(self) -> None:
         """Ask Excel to recalculate on opening, so formulas over changed cells show new results."""
         calc = self.root.child("calcPr")

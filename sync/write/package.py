@@ -37,6 +37,7 @@ CT = {
 
 MAX_UNCOMPRESSED = 2 << 30  # a council register is megabytes; gigabytes means a zip bomb
 MAX_RATIO = 1000
+BIG_PART = 8 << 20
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -183,11 +184,11 @@ class Package:
                 if info.filename in self.removed:
                     continue
                 payload = self.changed.get(info.filename, self.data[info.filename])
-                out.writestr(_clone(info), payload)
+                out.writestr(_clone(info), payload, compresslevel=_level(payload))
             for name in self.added:
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
-                out.writestr(info, self.changed[name])
+                out.writestr(info, self.changed[name], compresslevel=_level(self.changed[name]))
 
     # -- relationships and content types ----------------------------------------------------
 
@@ -303,6 +304,13 @@ class Package:
 def _norm(name: str) -> str:
     """A part name as compared: forward slashes, no leading slash, case-insensitive (OPC)."""
     return name.replace("\\", "/").lstrip("/").lower()
+
+
+def _level(payload: bytes) -> int:
+    """zlib's default level, but its fastest for parts of many megabytes: a 100,000-row sheet
+    then saves in a fifth of the time for a file about a fifth larger (Excel recompresses on
+    its next save anyway)."""
+    return 1 if len(payload) > BIG_PART else 6
 
 
 def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -149,11 +149,12 @@ def patch_workbook(
             backup=backup,
             expect=read_as if same_file else None,
         )
+    changed = pkg.changed_parts()
     return PatchResult(
         source=source,
         target=target,
-        parts_changed=tuple(pkg.changed_parts()),
-        parts_kept=sum(1 for i in pkg.infos if i.filename not in set(pkg.changed_parts())),
+        parts_changed=tuple(changed),
+        parts_kept=sum(1 for i in pkg.infos if i.filename not in set(changed)),
         cells_written=tuple(patcher.written),
         rows_appended=sum(len(a.rows) for a in edits.append),
         sheets_written=tuple(s.name for s in edits.sheets),
@@ -285,7 +286,12 @@ class _Patcher:
     def _finish(self) -> None:
         if self.formula_overwritten:
             self._drop_calc_chain()
-        if self.recalc and self.values_changed and self._has_formulas():
+        if (
+            self.recalc
+            and self.values_changed
+            and not self.book.recalculates()
+            and self._has_formulas()
+        ):
             self.book.full_calc_on_load()
         if self.strings is not None:
             self.strings.save()
@@ -296,8 +302,7 @@ class _Patcher:
     def _has_formulas(self) -> bool:
         for entry in self.book.sheets:
             if entry.part and self.pkg.has(entry.part):
-                data = self.pkg.get(entry.part)
-                if re.search(rb"<(?:\w+:)?f[\s>/]", data):
+                if _holds_formula(self.pkg.get(entry.part)):
                     return True
         return False
 
@@ -336,11 +341,12 @@ class _Patcher:
         for block in plan.appends:
             self._plan_append(block, doc, values, base_style)
         self._check_formula_areas(doc, name, values)
-        self._reanchor_shared(doc, name, values)
+        if doc.mentions("shared"):
+            self._reanchor_shared(doc, name, values)
 
         for (r, c), value in sorted(values.items()):
             cell = doc.cell(r, c)
-            if value is None and cell is None and (r, c) not in base_style:
+            if value in (None, "") and cell is None and (r, c) not in base_style:
                 continue  # clearing a cell that does not exist
             style = base_style.get(
                 (r, c), cell.style if cell is not None else doc.default_style(r, c)
@@ -364,7 +370,8 @@ class _Patcher:
             doc.write(r, c, CellWrite(None, self.styles.derive(current, fill=kind)))
 
     def _content(self, value: Value, style: int | None) -> tuple[Content, int | None]:
-        if value is None:
+        if value is None or value == "":
+            # Excel cannot hold an empty text constant: typing nothing leaves the cell blank
             return Content("clear"), style
         if isinstance(value, bool):
             return Content("b", "1" if value else "0"), style
@@ -548,7 +555,7 @@ class _Patcher:
                 style = header_style
             if (r, c) in sheet.links:
                 style = self.styles.derive(style, font="link")
-            if value is None:
+            if value is None or value == "":
                 return (None, "", style) if style else None
             if isinstance(value, bool):
                 return "b", f"<v>{int(value)}</v>", style
@@ -594,11 +601,15 @@ class _Patcher:
             raise self.refuse(
                 f"sheet {entry.name!r} has {kinds} of its own; xlsync will not replace it"
             )
-        old = self.pkg.get(entry.part)
-        if re.search(rb"<(?:\w+:)?f[\s>/]", old):
+        if _holds_formula(self.pkg.get(entry.part)):
             self.formula_overwritten = True
         self.pkg.put(entry.part, xml)
         self.book.set_state(entry, state)
+
+
+def _holds_formula(xml: bytes) -> bool:
+    """Whether a worksheet part holds any <f> (plain substring tests: fast on large sheets)."""
+    return any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f "))
 
 
 def _raw_attrs(doc: SheetDoc, f: Formula) -> str:

@@ -6,6 +6,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sync.cells import a1, column_index
 from sync.write.ranges import Area, grow_sqref, parse_area
@@ -32,6 +33,8 @@ WORKSHEET_ORDER = (
     "extLst"
 ).split()
 
+
+FIND_BUDGET = 16  # rows looked up by search before indexing them all is cheaper
 _ROW_NUM = re.compile(r"(?:^|\s)r\s*=\s*[\"'](\d+)[\"']")
 _CELL_REF = re.compile(r"(?:^|\s)r\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d+)[\"']")
 
@@ -52,8 +55,11 @@ class CellWrite:
     style: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RowSpan:
+# Row and cell spans are NamedTuples rather than frozen dataclasses: a sheet of 100,000 rows
+# makes 100,000 of them, and a tuple is several times cheaper to build.
+class RowSpan(NamedTuple):
+    """Where a <row> sits: its start tag, its content and its end; its raw attribute text."""
+
     r: int
     start: int
     open_end: int
@@ -63,8 +69,9 @@ class RowSpan:
     has_r: bool
 
 
-@dataclass(frozen=True, slots=True)
-class CellSpan:
+class CellSpan(NamedTuple):
+    """Where a <c> sits, its column and its raw attribute text."""
+
     col: int
     start: int
     end: int
@@ -79,8 +86,12 @@ class CellSpan:
 
     @property
     def style(self) -> int | None:
-        s = self.attrs.get("s")
-        return int(s) if s and s.isdigit() else None
+        at = self.raw.find(' s="')
+        if at >= 0:  # the common spelling, read without a regex
+            value = self.raw[at + 4 : self.raw.find('"', at + 4)]
+        else:
+            value = self.attrs.get("s", "")
+        return int(value) if value.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +124,7 @@ class SheetDoc:
     _edits: list[tuple[int, int, str]] = field(default_factory=list)
     _tags: dict[int, tuple[Node, str]] = field(default_factory=dict)
     _cells_cache: dict[int, list[CellSpan]] = field(default_factory=dict)
+    _found: dict[int, RowSpan] = field(default_factory=dict)
 
     @classmethod
     def load(cls, text: str) -> SheetDoc:
@@ -136,59 +148,182 @@ class SheetDoc:
         """Every <row> of sheetData with its number (implicit numbers counted as Excel does)."""
         if self._rows is not None:
             return self._rows
-        rows: list[RowSpan] = []
         sd = self.sheet_data
+        rows: list[RowSpan] = []
         if not sd.empty:
-            pattern = re.compile(
-                r"<(?:!\[CDATA\[.*?\]\]>|!--.*?-->|(/?)"
-                + re.escape(self.qn("row"))
-                + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>)",
-                re.S,
-            )
-            text = self.text
-            prev = 0
-            opened: tuple[int, int, int, str, bool] | None = None
-            for m in pattern.finditer(text, sd.inner_start, sd.inner_end):
-                slash = m.group(1)
-                if slash is None:
-                    continue
-                if slash:
-                    if opened is None:
-                        raise SheetError("a </row> without its <row>")
-                    r, start, open_end, raw, has_r = opened
-                    rows.append(RowSpan(r, start, open_end, m.start(), m.end(), raw, has_r))
-                    opened = None
-                    continue
-                if opened is not None:
-                    raise SheetError("a <row> inside a <row>")
-                raw = m.group(2)
-                num = _ROW_NUM.search(raw)
-                r = int(num.group(1)) if num else prev + 1
-                if r <= prev:
-                    raise SheetError(f"its rows are out of order (row {r} after row {prev})")
-                prev = r
-                if raw.endswith("/"):
-                    rows.append(
-                        RowSpan(r, m.start(), m.end(), m.end(), m.end(), raw[:-1], bool(num))
-                    )
-                else:
-                    opened = (r, m.start(), m.end(), raw, bool(num))
-            if opened is not None:
-                raise SheetError("a <row> is never closed")
+            # Plain markup (no CDATA, no comments) is scanned with str.find, which is several
+            # times faster than a tokenizer over a sheet of millions of cells.
+            fast = self.text.find("<!", sd.inner_start, sd.inner_end) < 0
+            rows = (self._scan_rows_fast() if fast else None) or self._scan_rows()
         self._rows = rows
         self._row_nums = [r.r for r in rows]
         return rows
 
+    def _scan_rows_fast(self) -> list[RowSpan] | None:
+        """The rows by plain search; None when the markup needs the careful scan.
+
+        A row's attributes are numbers and flags, never holding '>', so its start tag ends
+        at the first '>'.
+        """
+        text, sd = self.text, self.sheet_data
+        open_tag, close_tag = "<" + self.qn("row"), "</" + self.qn("row") + ">"
+        n_open, n_close = len(open_tag), len(close_tag)
+        find = text.find
+        rows: list[RowSpan] = []
+        append = rows.append
+        prev = 0
+        pos, end = sd.inner_start, sd.inner_end
+        while True:
+            i = find(open_tag, pos, end)
+            if i < 0:
+                return rows
+            j = find(">", i, end)
+            if j < 0 or text[i + n_open] not in " \t\r\n/>":
+                return None
+            raw = text[i + n_open : j]
+            if raw.startswith(' r="'):
+                k = raw.find('"', 4)
+                r, has_r = int(raw[4:k]), True
+            else:
+                num = _ROW_NUM.search(raw)
+                r, has_r = (int(num.group(1)), True) if num else (prev + 1, False)
+            if r <= prev:
+                raise SheetError(f"its rows are out of order (row {r} after row {prev})")
+            prev = r
+            if raw.endswith("/"):
+                append(RowSpan(r, i, j + 1, j + 1, j + 1, raw[:-1], has_r))
+                pos = j + 1
+                continue
+            k = find(close_tag, j, end)
+            if k < 0:
+                return None
+            append(RowSpan(r, i, j + 1, k, k + n_close, raw, has_r))
+            pos = k + n_close
+
+    def _scan_rows(self) -> list[RowSpan]:
+        """The rows by a full tokenizer that steps over CDATA sections and comments."""
+        rows: list[RowSpan] = []
+        sd = self.sheet_data
+        pattern = re.compile(
+            r"<(?:!\[CDATA\[.*?\]\]>|!--.*?-->|(/?)"
+            + re.escape(self.qn("row"))
+            + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>)",
+            re.S,
+        )
+        text = self.text
+        prev = 0
+        opened: tuple[int, int, int, str, bool] | None = None
+        for m in pattern.finditer(text, sd.inner_start, sd.inner_end):
+            slash = m.group(1)
+            if slash is None:
+                continue
+            if slash:
+                if opened is None:
+                    raise SheetError("a </row> without its <row>")
+                r, start, open_end, raw, has_r = opened
+                rows.append(RowSpan(r, start, open_end, m.start(), m.end(), raw, has_r))
+                opened = None
+                continue
+            if opened is not None:
+                raise SheetError("a <row> inside a <row>")
+            raw = m.group(2)
+            num = _ROW_NUM.search(raw)
+            r = int(num.group(1)) if num else prev + 1
+            if r <= prev:
+                raise SheetError(f"its rows are out of order (row {r} after row {prev})")
+            prev = r
+            if raw.endswith("/"):
+                rows.append(RowSpan(r, m.start(), m.end(), m.end(), m.end(), raw[:-1], bool(num)))
+            else:
+                opened = (r, m.start(), m.end(), raw, bool(num))
+        if opened is not None:
+            raise SheetError("a <row> is never closed")
+        return rows
+
     def row(self, r: int) -> RowSpan | None:
+        if self._rows is None and len(self._found) < FIND_BUDGET:
+            found = self._find_row(r)
+            if found is not None:
+                return found
         rows = self.rows()
         i = bisect.bisect_left(self._row_nums, r)
         return rows[i] if i < len(rows) and rows[i].r == r else None
+
+    def _find_row(self, r: int) -> RowSpan | None:
+        """One row found by its number alone (`<row r="7"`, as Excel writes it), so that a
+        handful of edits need not index every row of a large sheet. None: not found so."""
+        if r in self._found:
+            return self._found[r]
+        sd, text = self.sheet_data, self.text
+        if sd.empty or text.find("<!", sd.inner_start, sd.inner_end) >= 0:
+            return None
+        rq = self.qn("row")
+        i = text.find(f'<{rq} r="{r}"', sd.inner_start, sd.inner_end)
+        if i < 0:
+            return None
+        j = text.find(">", i, sd.inner_end)
+        raw = text[i + len(rq) + 1 : j]
+        if raw.endswith("/"):
+            span = RowSpan(r, i, j + 1, j + 1, j + 1, raw[:-1], True)
+        else:
+            close = f"</{rq}>"
+            k = text.find(close, j, sd.inner_end)
+            if k < 0:
+                return None
+            span = RowSpan(r, i, j + 1, k, k + len(close), raw, True)
+        self._found[r] = span
+        return span
 
     def cells(self, row: RowSpan) -> list[CellSpan]:
         """The <c> elements of a row with their columns (implicit columns counted)."""
         cached = self._cells_cache.get(row.r)
         if cached is not None:
             return cached
+        fast = self.text.find("<!", row.open_end, row.inner_end) < 0
+        out = (self._scan_cells_fast(row) if fast else None) or self._scan_cells(row)
+        self._cells_cache[row.r] = out
+        return out
+
+    def _scan_cells_fast(self, row: RowSpan) -> list[CellSpan] | None:
+        """A row's cells by plain search (a cell's attributes never hold '>' either)."""
+        text = self.text
+        cq = self.qn("c")
+        open_tag, close = "<" + cq, "</" + cq + ">"
+        n_open = len(open_tag)
+        find = text.find
+        out: list[CellSpan] = []
+        col = 0
+        pos, end = row.open_end, row.inner_end
+        while True:
+            i = find(open_tag, pos, end)
+            if i < 0:
+                return out
+            if text[i + n_open] not in " \t\r\n/>":
+                return None  # another element (an extLst?) among the cells: go carefully
+            j = find(">", i, end)
+            raw = text[i + n_open : j]
+            if raw.startswith(' r="'):  # as Excel writes it: the reference first
+                k = 4
+                while raw[k].isalpha():
+                    k += 1
+                c, has_r = column_index(raw[4:k]), True
+            else:
+                ref = _CELL_REF.search(raw)
+                c, has_r = (column_index(ref.group(1)), True) if ref else (col + 1, False)
+            if c <= col:
+                raise SheetError(f"row {row.r} has its cells out of order")
+            col = c
+            if raw.endswith("/"):
+                out.append(CellSpan(c, i, j + 1, j + 1, j + 1, raw[:-1], has_r))
+                pos = j + 1
+                continue
+            k = find(close, j, end)
+            if k < 0:
+                return None
+            out.append(CellSpan(c, i, k + len(close), j + 1, k, raw, has_r))
+            pos = k + len(close)
+
+    def _scan_cells(self, row: RowSpan) -> list[CellSpan]:
         cq = self.qn("c")
         out: list[CellSpan] = []
         depth = 0
@@ -222,14 +357,38 @@ class SheetDoc:
                     depth = 1
             elif not closed:
                 depth += 1
-        self._cells_cache[row.r] = out
         return out
 
     def cell(self, r: int, c: int) -> CellSpan | None:
         row = self.row(r)
         if row is None:
             return None
+        if row.r not in self._cells_cache:
+            found = self._find_cell(row, c)
+            if found is not None:
+                return found
         return next((x for x in self.cells(row) if x.col == c), None)
+
+    def _find_cell(self, row: RowSpan, c: int) -> CellSpan | None:
+        """One cell found by its reference alone, without reading the rest of its row.
+
+        Only a cell written as Excel writes it (`<c r="B7"` first) is found this way; None
+        means "not found so", and the caller reads the whole row.
+        """
+        if self.text.find("<!", row.open_end, row.inner_end) >= 0:
+            return None
+        cq = self.qn("c")
+        head = f'<{cq} r="{a1(row.r, c)}"'
+        i = self.text.find(head, row.open_end, row.inner_end)
+        if i < 0:
+            return None
+        j = self.text.find(">", i, row.inner_end)
+        raw = self.text[i + len(cq) + 1 : j]
+        if raw.endswith("/"):
+            return CellSpan(c, i, j + 1, j + 1, j + 1, raw[:-1], True)
+        close = "</" + cq + ">"
+        k = self.text.find(close, j, row.inner_end)
+        return None if k < 0 else CellSpan(c, i, k + len(close), j + 1, k, raw, True)
 
     def inner(self, cell: CellSpan) -> str:
         return self.text[cell.inner_start : cell.inner_end]
@@ -255,7 +414,9 @@ class SheetDoc:
         if not inner.strip():
             return False
         v = re.search(r"<" + re.escape(self.qn("v")) + r"\s*>(.*?)</", inner, re.S)
-        return bool(v and v.group(1)) or self.qn("is") in inner or self.formula(cell) is not None
+        return (
+            bool(v and v.group(1)) or f"<{self.qn('is')}" in inner or self.formula(cell) is not None
+        )
 
     def row_attrs(self, r: int) -> str | None:
         row = self.row(r)
@@ -325,6 +486,11 @@ class SheetDoc:
                         out.append((row.r, cell, f))
                     break
         return out
+
+    def mentions(self, text: str) -> bool:
+        """Whether `text` occurs anywhere in sheetData (a cheap test before a costly search)."""
+        sd = self.sheet_data
+        return self.text.find(text, sd.inner_start, sd.inner_end) >= 0
 
     def used_area(self) -> Area | None:
         dim = self.root.child("dimension")
@@ -452,6 +618,11 @@ class SheetDoc:
         )
         if not targets:
             return []
+        existing = [self.row(r) for r in targets]
+        if all(span is not None for span in existing):
+            # every row is there: nothing is inserted, so no other row matters (and a few
+            # edits to a large sheet never index its rows)
+            return self._render_existing([span for span in existing if span is not None])
         rows = self.rows()
         sd = self.sheet_data
         if sd.empty:
@@ -469,8 +640,18 @@ class SheetDoc:
         for r in targets:
             i = bisect.bisect_left(self._row_nums, r)
             if i < len(rows) and rows[i].r == r:
-                explicit = rows[i].has_r or r in after_new or r in self._row_raw
-                edits.append((rows[i].start, rows[i].end, self._rebuild_row(rows[i], explicit)))
+                row = rows[i]
+                in_place = self._cells_in_place(row)
+                if in_place is not None:
+                    # every written cell exists: replace just those, the row stays as it was
+                    edits.extend(in_place)
+                    if not row.has_r and r in after_new:
+                        raw = set_attr(row.raw, "r", str(r), first=True)
+                        close = "/" if row.open_end == row.end else ""
+                        edits.append((row.start, row.open_end, f"<{self.qn('row')}{raw}{close}>"))
+                    continue
+                explicit = row.has_r or r in after_new or r in self._row_raw
+                edits.append((row.start, row.end, self._rebuild_row(row, explicit)))
                 continue
             if i < len(rows):
                 following = rows[i]
@@ -485,6 +666,37 @@ class SheetDoc:
             else:
                 at = rows[-1].end if rows else sd.inner_end
             edits.append((at, at, self._new_row(r)))
+        return edits
+
+    def _render_existing(self, rows: list[RowSpan]) -> list[tuple[int, int, str]]:
+        edits: list[tuple[int, int, str]] = []
+        for row in rows:
+            in_place = self._cells_in_place(row)
+            if in_place is not None:
+                edits.extend(in_place)
+            else:
+                explicit = row.has_r or row.r in self._row_raw
+                edits.append((row.start, row.end, self._rebuild_row(row, explicit)))
+        return edits
+
+    def _cells_in_place(self, row: RowSpan) -> list[tuple[int, int, str]] | None:
+        """Edits replacing each written cell of an existing row, when all of them exist and the
+        row keeps its attributes; None when the row must be rebuilt (new cells, a style row)."""
+        if row.r in self._row_raw:
+            return None
+        cols = set(self._writes.get(row.r, {})) | {c for r, c in self._formula_patch if r == row.r}
+        edits = []
+        for c in sorted(cols):
+            cell = self.cell(row.r, c)
+            if cell is None:
+                return None
+            edits.append(
+                (
+                    cell.start,
+                    cell.end,
+                    self._changed_cell(row.r, cell, self._writes.get(row.r, {}).get(c)),
+                )
+            )
         return edits
 
     def _row_start(self, r: int, raw: str, cols: list[int], explicit: bool = True) -> str:
@@ -562,7 +774,12 @@ class SheetDoc:
         return f"<{cq}{raw}>{inner}</{cq}>" if inner else f"<{cq}{raw}/>"
 
     def _changed_cell(self, r: int, cell: CellSpan, change: CellWrite | None) -> str:
-        raw = set_attr(cell.raw, "r", a1(r, cell.col), first=True)
+        ref = a1(r, cell.col)
+        raw = (
+            cell.raw
+            if cell.raw.startswith(f' r="{ref}"')
+            else set_attr(cell.raw, "r", ref, first=True)
+        )
         inner = self.text[cell.inner_start : cell.inner_end]
         if change is not None and change.style is not None:
             raw = set_attr(
@@ -572,7 +789,8 @@ class SheetDoc:
             t, inner = self._content_xml(change.content)
             raw = set_attr(raw, "t", t)
             # cell and value metadata belong to the old value (spills, pictures in cells)
-            raw = set_attr(set_attr(raw, "cm", None), "vm", None)
+            if "cm=" in raw or "vm=" in raw:
+                raw = set_attr(set_attr(raw, "cm", None), "vm", None)
         elif (r, cell.col) in self._formula_patch:
             f = self.formula(cell)
             if f is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -67,13 +68,17 @@ def attrs_of(raw: str) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=64)
+def _attr_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(\s*)(?<![\w.\-:])" + re.escape(name) + r"\s*=\s*(?:\"[^\"]*\"|'[^']*')")
+
+
 def set_attr(raw: str, name: str, value: str | None, *, first: bool = False) -> str:
     """Change, add (at the end, or first) or remove (value None) one attribute of a start tag.
 
     Only that attribute's text changes, so the order and quoting of the others are kept.
     """
-    pattern = re.compile(r"(\s*)(?<![\w.\-:])" + re.escape(name) + r"\s*=\s*(?:\"[^\"]*\"|'[^']*')")
-    m = pattern.search(raw)
+    m = _attr_pattern(name).search(raw)
     if value is None:
         return raw if m is None else raw[: m.start()] + raw[m.end() :]
     new = f'{name}="{escape_attr(value)}"'

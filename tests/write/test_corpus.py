@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import zipfile
 from pathlib import Path
@@ -209,22 +211,26 @@ def test_libreoffice_opens_a_patched_master(tmp_path: Path) -> None:
             ],
         ),
     )
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "csv",
-            "--outdir",
-            str(tmp_path / "csv"),
-            str(out),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=False,
+    command = [
+        "soffice",
+        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "csv",
+        "--outdir",
+        str(tmp_path / "csv"),
+        str(out),
+    ]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
+    try:
+        proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        # the soffice script starts soffice.bin: end the whole group we started
+        os.killpg(proc.pid, signal.SIGKILL) if hasattr(os, "killpg") else proc.kill()
+        proc.wait()
+        pytest.fail("LibreOffice did not finish converting the patched workbook")
     csv = (tmp_path / "csv" / "patched.csv").read_text(encoding="utf-8", errors="replace")
     assert "Complete" in csv and "New" in csv
