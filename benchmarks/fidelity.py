@@ -42,7 +42,7 @@ from sync.errors import XlsyncError  # noqa: E402
 from sync.write.book import Workbook  # noqa: E402
 from sync.write.package import Package  # noqa: E402
 from sync.write.patch import Edits, patch_workbook  # noqa: E402
-from sync.write.sheetxml import SheetDoc  # noqa: E402
+from sync.write.sheetscan import SheetScan as SheetDoc  # noqa: E402
 
 EDIT_TEXT = "xlsync edit"
 

@@ -114,7 +114,7 @@ def lock(path: str | Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
 
 def atomic_write(
     target: str | Path,
-    write_fn: Callable[[BinaryIO], None],
+    write_fn: Callable[[BinaryIO], object],
     *,
     backup: bool,
     expect: str | None = None,

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sync.cells import CellRef, a1
+from sync.cells import CellRef
 from sync.errors import UnreadableFile, WriteRefused
 from sync.write import atomic
 from sync.write.book import SheetEntry, Workbook
 from sync.write.comments import CommentError, add_notes
+from sync.write.formulas import FormulaError, check_array_areas, holds_formula, reanchor_shared
 from sync.write.owned import CellXml, inline_text, refuse_sheet_name, render_sheet
 from sync.write.package import CT, Package
-from sync.write.ranges import Area, grow_reference, grown
-from sync.write.sheetxml import CellWrite, Content, Formula, SheetDoc, SheetError
+from sync.write.ranges import grow_reference, grown
+from sync.write.sheetxml import CellWrite, Content, SheetDoc, SheetError
 from sync.write.strings import SharedStrings
 from sync.write.styles import Styles
 from sync.write.values import (
@@ -33,7 +33,7 @@ from sync.write.values import (
     refuse_position,
     refuse_reason,
 )
-from sync.write.xmltext import apply_edits, retag, set_attr, unescape
+from sync.write.xmltext import apply_edits, retag, set_attr
 
 __all__ = ["AppendRows", "Edits", "NewSheet", "PatchResult", "Value", "patch", "patch_workbook"]
 
@@ -50,7 +50,7 @@ class AppendRows:
     sheet: str
     start_row: int  # rows start_row.. must hold no values yet
     style_row: int  # each new cell copies this row's style in its column, and the row's attributes
-    rows: list[dict[int, Value]]  # column (1-based) -> value
+    rows: Sequence[Mapping[int, Value]]  # column (1-based) -> value
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class NewSheet:
     """A sheet xlsync owns (sync log, history, state); rewritten whole, in place if it exists."""
 
     name: str
-    rows: list[list[Value]]  # the first row is the header (bold)
+    rows: Sequence[Sequence[Value]]  # the first row is the header (bold)
     state: str = "visible"  # "visible" | "hidden" | "veryHidden"
     widths: dict[int, float] = field(default_factory=dict)
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "'Register'!E7"
@@ -210,8 +210,8 @@ def _check(edits: Edits, path: Path) -> None:
         names.add(sheet.name.casefold())
         if sheet.state not in SHEET_STATES:
             raise WriteRefused(f"unknown sheet state {sheet.state!r}", path)
-        for r, values in enumerate(sheet.rows, start=1):
-            for c, value in enumerate(values, start=1):
+        for r, row_values in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(row_values, start=1):
                 position_ok(r, c, sheet.name)
                 value_ok(value, str(CellRef(sheet.name, r, c)))
         for (r, c), _ in sheet.links.items():
@@ -302,7 +302,7 @@ class _Patcher:
     def _has_formulas(self) -> bool:
         for entry in self.book.sheets:
             if entry.part and self.pkg.has(entry.part):
-                if _holds_formula(self.pkg.get(entry.part)):
+                if holds_formula(self.pkg.get(entry.part)):
                     return True
         return False
 
@@ -340,9 +340,12 @@ class _Patcher:
         base_style: dict[tuple[int, int], int | None] = {}
         for block in plan.appends:
             self._plan_append(block, doc, values, base_style)
-        self._check_formula_areas(doc, name, values)
-        if doc.mentions("shared"):
-            self._reanchor_shared(doc, name, values)
+        try:
+            check_array_areas(doc, values)
+            if doc.mentions("shared") and reanchor_shared(doc, values):
+                self.formula_overwritten = True
+        except FormulaError as exc:
+            raise self.refuse(exc.message, str(CellRef(name, *exc.cell))) from None
 
         for (r, c), value in sorted(values.items()):
             cell = doc.cell(r, c)
@@ -389,75 +392,6 @@ class _Patcher:
         if self.strings is not None:
             return Content("s", str(self.strings.add(text))), style
         return Content("inline", text), style
-
-    def _check_formula_areas(
-        self, doc: SheetDoc, sheet: str, values: Mapping[tuple[int, int], Value]
-    ) -> None:
-        areas = doc.formula_areas()
-        if not areas:
-            return
-        for r, c in values:
-            for area, _ in areas:
-                if (r, c) in area:
-                    raise self.refuse(
-                        f"is part of the array formula over {area}; Excel cannot change part of an array",
-                        str(CellRef(sheet, r, c)),
-                    )
-
-    def _reanchor_shared(
-        self, doc: SheetDoc, sheet: str, values: Mapping[tuple[int, int], Value]
-    ) -> None:
-        """Keep a shared formula working when its anchor cell (the one holding its text) is overwritten.
-
-        The next cell of the group becomes the anchor, holding the formula translated to its
-        position; a group whose remaining cells do not form a block starting there is refused.
-        """
-        for r, c in values:
-            cell = doc.cell(r, c)
-            if cell is None:
-                continue
-            f = doc.formula(cell)
-            if f is None or f.attrs.get("t") != "shared" or "ref" not in f.attrs:
-                continue
-            si = f.attrs.get("si", "")
-            rest = [
-                (rr, cc, ff)
-                for rr, cc, ff in doc.shared_members(si)
-                if (rr, cc.col) not in values and "ref" not in ff.attrs
-            ]
-            if not rest:
-                continue
-            rows = [rr for rr, _, _ in rest]
-            cols = [cc.col for _, cc, _ in rest]
-            area = Area(min(rows), min(cols), max(rows), max(cols))
-            new_r, new_cell, new_f = rest[0]
-            where = str(CellRef(sheet, r, c))
-            if (area.min_row, area.min_col) != (new_r, new_cell.col):
-                raise self.refuse(
-                    "holds a formula other cells share, which cannot be moved to a "
-                    "single new anchor; edit it in Excel",
-                    where,
-                )
-            text = self._translate(f.text, (r, c), (new_r, new_cell.col), where)
-            raw = set_attr(_raw_attrs(doc, new_f), "ref", str(area))
-            fq = doc.qn("f")
-            doc.patch_formula(new_r, new_cell.col, f"<{fq}{raw}>{text}</{fq}>")
-            self.formula_overwritten = True
-
-    def _translate(
-        self, xml_text: str, origin: tuple[int, int], dest: tuple[int, int], where: str
-    ) -> str:
-        from openpyxl.formula.translate import Translator
-
-        try:
-            moved = Translator("=" + unescape(xml_text), origin=a1(*origin)).translate_formula(
-                a1(*dest)
-            )
-        except Exception:  # the translator raises several types for formulas it cannot parse
-            raise self.refuse(
-                "holds a shared formula xlsync cannot move; edit it in Excel", where
-            ) from None
-        return moved[1:].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     # -- appended rows -----------------------------------------------------------------------
 
@@ -601,19 +535,7 @@ class _Patcher:
             raise self.refuse(
                 f"sheet {entry.name!r} has {kinds} of its own; xlsync will not replace it"
             )
-        if _holds_formula(self.pkg.get(entry.part)):
+        if holds_formula(self.pkg.get(entry.part)):
             self.formula_overwritten = True
         self.pkg.put(entry.part, xml)
         self.book.set_state(entry, state)
-
-
-def _holds_formula(xml: bytes) -> bool:
-    """Whether a worksheet part holds any <f> (plain substring tests: fast on large sheets)."""
-    return any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f "))
-
-
-def _raw_attrs(doc: SheetDoc, f: Formula) -> str:
-    """The attribute text of a formula's start tag, as written."""
-    tag = doc.text[f.start : f.end]
-    m = re.match(r"<[\w.:\-]+((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>", tag)
-    return m.group(1) if m else ""

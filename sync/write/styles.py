@@ -123,7 +123,7 @@ class Styles:
         for node in self._items("numFmts"):
             a = node.attrs
             if a.get("numFmtId") == str(fmt):
-                return is_date_format(a.get("formatCode", ""))
+                return bool(is_date_format(a.get("formatCode", "")))
         return False
 
     def _add(self, coll: str, xml: str) -> int:
