@@ -152,6 +152,10 @@ def atomic_write(
                 saved = _backup(target)
             with contextlib.suppress(OSError):
                 shutil.copymode(target, tmp)
+        else:
+            # mkstemp makes the file private; a new workbook gets the usual permissions
+            with contextlib.suppress(OSError):
+                tmp.chmod(0o666 & ~_umask())
         _replace(tmp, target)
         _fsync_folder(folder)
         return saved
@@ -159,6 +163,12 @@ def atomic_write(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _replace(tmp: Path, target: Path) -> None:

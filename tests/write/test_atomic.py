@@ -196,3 +196,17 @@ def test_unreadable_inputs_get_one_line(tmp_path: Path) -> None:
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     with pytest.raises(UnreadableFile, match="legacy .xls or a password-protected"):
         patch(legacy, legacy, {"A!A1": 1})
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_new_file_gets_ordinary_permissions_and_a_replaced_one_keeps_its_own(
+    master: Path,
+) -> None:
+    out = master.with_name("copy.xlsx")
+    patch(master, out, {"Register!D2": "Complete"})
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+    master.chmod(0o640)
+    patch(master, master, {"Register!D2": "Complete"})
+    assert master.stat().st_mode & 0o777 == 0o640
