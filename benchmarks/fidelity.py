@@ -518,18 +518,22 @@ def print_report(reports: list[FileReport], libreoffice: bool) -> None:
     print(f"{'':40} {'xlsync patch':>24} {'openpyxl load+save':>24}")
     for label, a, b in zip(rows, xs, os_, strict=True):
         print(f"{label:40} {a:>24} {b:>24}")
+
+    def share(hits: int, total: int) -> str:
+        return f"{hits}/{total} ({100 * hits / max(total, 1):.1f}%)"
+
     only = [r for r in in_scope if r.xlsync.xml_only_cells is not None]
-    print(
-        f"{'changed sheets differ only in the cell':40} "
-        f"{sum(bool(r.xlsync.xml_only_cells) for r in only)}/{len(only):<21} {'(not measured)':>24}"
-    )
-    rere = [r for r in in_scope if r.xlsync.openpyxl_same is not None]
-    rere_o = [r for r in in_scope if r.openpyxl.openpyxl_same is not None]
-    print(
-        f"{'openpyxl re-reads other cells identically':40} "
-        f"{sum(bool(r.xlsync.openpyxl_same) for r in rere)}/{len(rere):<21} "
-        f"{sum(bool(r.openpyxl.openpyxl_same) for r in rere_o)}/{len(rere_o):>20}"
-    )
+    xml_only = share(sum(bool(r.xlsync.xml_only_cells) for r in only), len(only))
+    print(f"{'changed sheets differ only in the cells':40} {xml_only:>24} {'(not measured)':>24}")
+    rere = [r.xlsync.openpyxl_same for r in in_scope if r.xlsync.openpyxl_same is not None]
+    rere_o = [r.openpyxl.openpyxl_same for r in in_scope if r.openpyxl.openpyxl_same is not None]
+    a, b = share(sum(map(bool, rere)), len(rere)), share(sum(map(bool, rere_o)), len(rere_o))
+    print(f"{'openpyxl re-reads other cells identically':40} {a:>24} {b:>24}")
+    changed = [len(r.xlsync.changed) for r in in_scope if r.xlsync.written]
+    changed_o = [len(r.openpyxl.changed) for r in in_scope if r.openpyxl.written]
+    a = f"{sum(changed) / max(len(changed), 1):.1f}"
+    b = f"{sum(changed_o) / max(len(changed_o), 1):.1f}"
+    print(f"{'parts changed per file (mean)':40} {a:>24} {b:>24}")
 
 
 if __name__ == "__main__":

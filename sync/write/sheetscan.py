@@ -11,7 +11,6 @@ from sync.cells import a1, column_index
 from sync.write.ranges import Area, parse_area
 from sync.write.xmltext import TOKEN, Node, attrs_of, parse, q
 
-FIND_BUDGET = 16  # rows looked up by search before indexing them all is cheaper
 _ROW_NUM = re.compile(r"(?:^|\s)r\s*=\s*[\"'](\d+)[\"']")
 _CELL_REF = re.compile(r"(?:^|\s)r\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d+)[\"']")
 
@@ -81,6 +80,9 @@ class SheetScan:
     _row_nums: list[int] = field(default_factory=list)
     _cells_cache: dict[int, list[CellSpan]] = field(default_factory=dict)
     _found: dict[int, RowSpan] = field(default_factory=dict)
+    _plain: bool | None = None  # sheetData holds no CDATA or comment
+    _found_nums: list[int] = field(default_factory=list)
+    _memo: dict[str, RowSpan | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, text: str) -> Self:
@@ -197,10 +199,18 @@ class SheetScan:
         return rows
 
     def row(self, r: int) -> RowSpan | None:
-        if self._rows is None and len(self._found) < FIND_BUDGET:
+        """Row `r`, or None if the sheet has no such row.
+
+        Rows are first looked for by their number, which touches only the text up to them;
+        all rows are indexed only when one is not found so (a row in a gap, an unusual file).
+        """
+        if self._rows is None:
             found = self._find_row(r)
             if found is not None:
                 return found
+            last = self.last_row()
+            if last is not None and r > last.r:
+                return None  # beyond the last row: certainly absent, no index needed
         rows = self.rows()
         i = bisect.bisect_left(self._row_nums, r)
         return rows[i] if i < len(rows) and rows[i].r == r else None
@@ -211,10 +221,15 @@ class SheetScan:
         if r in self._found:
             return self._found[r]
         sd, text = self.sheet_data, self.text
-        if sd.empty or text.find("<!", sd.inner_start, sd.inner_end) >= 0:
+        if self._plain is None:
+            self._plain = not sd.empty and text.find("<!", sd.inner_start, sd.inner_end) < 0
+        if not self._plain:
             return None
+        # rows are in order: search on from the nearest row found above this one
+        k = bisect.bisect_left(self._found_nums, r)
+        start = self._found[self._found_nums[k - 1]].end if k else sd.inner_start
         rq = self.qn("row")
-        i = text.find(f'<{rq} r="{r}"', sd.inner_start, sd.inner_end)
+        i = text.find(f'<{rq} r="{r}"', start, sd.inner_end)
         if i < 0:
             return None
         j = text.find(">", i, sd.inner_end)
@@ -228,7 +243,23 @@ class SheetScan:
                 return None
             span = RowSpan(r, i, j + 1, k, k + len(close), raw, True)
         self._found[r] = span
+        bisect.insort(self._found_nums, r)
         return span
+
+    def last_row(self) -> RowSpan | None:
+        """The sheet's last row, found from the end of sheetData; None if unknown or none."""
+        if "last" in self._memo:
+            return self._memo["last"]
+        sd, text = self.sheet_data, self.text
+        found = None
+        rq = self.qn("row")
+        i = -1 if sd.empty else text.rfind(f"<{rq}", sd.inner_start, sd.inner_end)
+        if i >= 0 and text[i + len(rq) + 1] in " \t\r\n/>":
+            m = _ROW_NUM.search(text, i, text.find(">", i, sd.inner_end))
+            if m is not None:
+                found = self._find_row(int(m.group(1)))
+        self._memo["last"] = found
+        return found
 
     def cells(self, row: RowSpan) -> list[CellSpan]:
         """The <c> elements of a row with their columns (implicit columns counted)."""

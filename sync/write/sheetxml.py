@@ -182,10 +182,18 @@ class SheetDoc(SheetScan):
         if not targets:
             return []
         existing = [self.row(r) for r in targets]
-        if all(span is not None for span in existing):
-            # every row is there: nothing is inserted, so no other row matters (and a few
-            # edits to a large sheet never index its rows)
-            return self._render_existing([span for span in existing if span is not None])
+        if self._rows is None and not self.sheet_data.empty:
+            # Every row was found by its number, and any missing one lies beyond the last:
+            # written rows change in place and new ones go at the end, so no other row of a
+            # large sheet needs to be indexed.
+            last = self.last_row()
+            at = last.end if last is not None else self.sheet_data.inner_end
+            appended = [
+                (at, at, self._new_row(r))
+                for r, span in zip(targets, existing, strict=True)
+                if span is None
+            ]
+            return self._render_existing([s for s in existing if s is not None]) + appended
         rows = self.rows()
         sd = self.sheet_data
         if sd.empty:

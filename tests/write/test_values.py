@@ -284,3 +284,34 @@ def test_changed_parts_are_reported(tmp_path: Path) -> None:
     result = patch(src, out, {"Register!C3": dt.date(2007, 1, 1)})
     assert set(result.parts_changed) == changed_parts(src, out) == {SHEET, "xl/styles.xml"}
     assert result.parts_kept == len(zipfile.ZipFile(out).namelist()) - 2
+
+
+def test_rows_are_inserted_in_a_gap_and_after_the_last(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    for r in (1, 2, 6, 9):
+        ws.cell(r, 1, f"row {r}")
+    src, out = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    wb.save(src)
+    patch(
+        src,
+        out,
+        {
+            "Register!B4": "gap",
+            "Register!A3": "gap too",
+            "Register!C12": "after",
+            "Register!B6": "beside",
+        },
+    )
+    xml = part(out, SHEET).decode()
+    assert re.findall(r'<row r="(\d+)"', xml) == ["1", "2", "3", "4", "6", "9", "12"]
+    ws = load(out)["Register"]
+    assert [ws.cell(r, 1).value for r in (1, 2, 3, 6, 9)] == [
+        "row 1",
+        "row 2",
+        "gap too",
+        "row 6",
+        "row 9",
+    ]
+    assert (ws["B4"].value, ws["C12"].value, ws["B6"].value) == ("gap", "after", "beside")
