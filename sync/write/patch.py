@@ -123,6 +123,8 @@ def patch_workbook(
     """
     source, target = Path(source), Path(target)
     _check(edits, source)
+    if not target.parent.is_dir():
+        raise WriteRefused(f"cannot be saved: the folder {target.parent} does not exist", target)
     atomic.check_not_open(target, force)
     with atomic.lock(target, lock_timeout):
         try:
@@ -356,7 +358,7 @@ class _Patcher:
             )
             if cell is not None and doc.formula(cell) is not None:
                 self.formula_overwritten = True
-            content, style = self._content(value, style)
+            content, style = self._content(value, style, CellRef(name, r, c))
             doc.write(r, c, CellWrite(content, style))
             self.written.append(CellRef(name, r, c))
             self.values_changed = True
@@ -364,15 +366,15 @@ class _Patcher:
             if (r, c) not in values:
                 doc.write(r, c, CellWrite(None, s))  # formatting only, as the style row has it
         for (r, c), kind in sorted(plan.fills.items()):
-            planned = doc._writes.get(r, {}).get(c)
-            if planned is not None and planned.style is not None:
-                current: int | None = planned.style
-            else:
+            current = doc.planned_style(r, c)
+            if current is None:
                 cell = doc.cell(r, c)
                 current = cell.style if cell is not None else doc.default_style(r, c)
             doc.write(r, c, CellWrite(None, self.styles.derive(current, fill=kind)))
 
-    def _content(self, value: Value, style: int | None) -> tuple[Content, int | None]:
+    def _content(
+        self, value: Value, style: int | None, where: CellRef
+    ) -> tuple[Content, int | None]:
         if value is None or value == "":
             # Excel cannot hold an empty text constant: typing nothing leaves the cell blank
             return Content("clear"), style
@@ -383,7 +385,7 @@ class _Patcher:
         if isinstance(value, dt.date):
             reason = refuse_date(value, self.book.date1904)
             if reason:
-                raise self.refuse(reason)
+                raise self.refuse(reason, str(where))
             serial, kind = date_serial(value, self.book.date1904)
             return Content("n", serial), self.styles.derive(style, date=kind)
         text = str(value)

@@ -71,6 +71,11 @@ class SheetDoc(SheetScan):
             )
         row[c] = change
 
+    def planned_style(self, r: int, c: int) -> int | None:
+        """The style index a cell is already planned to get, if any."""
+        planned = self._writes.get(r, {}).get(c)
+        return None if planned is None else planned.style
+
     def set_row_attrs(self, r: int, raw: str) -> None:
         """The start-tag attributes a (new or rewritten) row gets, e.g. copied from a style row."""
         self._row_raw[r] = raw

@@ -192,6 +192,8 @@ def test_unreadable_inputs_get_one_line(tmp_path: Path) -> None:
     junk.write_bytes(b"not a zip at all")
     with pytest.raises(UnreadableFile, match="not an Excel .xlsx/.xlsm package"):
         patch(junk, junk, {"A!A1": 1})
+    with pytest.raises(WriteRefused, match="does not exist"):
+        patch(junk, tmp_path / "no" / "such" / "out.xlsx", {"A!A1": 1})
     legacy = tmp_path / "old.xls"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     with pytest.raises(UnreadableFile, match="legacy .xls or a password-protected"):
