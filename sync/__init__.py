@@ -11,8 +11,14 @@ from sync.model import Register
 from sync.read.table import read_register
 from sync.report.data import kind_to_dict, kinds_summary
 from sync.validate import validate_register, validate_workbooks
+from sync.write.patch import AppendRows, Edits, NewSheet, patch, patch_workbook
 
 __all__ = [
+    "AppendRows",
+    "Edits",
+    "NewSheet",
+    "patch",
+    "patch_workbook",
     "CellRef",
     "ExitCode",
     "Finding",

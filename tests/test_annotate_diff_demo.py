@@ -167,3 +167,12 @@ def test_a_marked_up_macro_workbook_carries_no_macros(tmp_path: Path) -> None:
         assert b"macroEnabled" not in z.read("[Content_Types].xml")
         assert b"vbaProject" not in z.read("xl/_rels/workbook.xml.rels")
     assert "Maybe" in load_workbook(copy)["Register"]["C2"].comment.text
+
+
+def test_the_readme_patch_api_is_public(tmp_path: Path) -> None:
+    import sync
+
+    out = tmp_path / "m.xlsx"
+    sync.patch(WORKBOOKS / "master.xlsx", out, {"Register!G6": "Complete", "Register!J6": date(2007, 3, 6)})
+    ws = load_workbook(out)["Register"]
+    assert ws["G6"].value == "Complete" and ws["J6"].value.date() == date(2007, 3, 6)
