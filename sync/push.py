@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sync.kinds import Kind
+from sync.merge.apply import row_edits
 from sync.merge.keys import normalise_partner
 from sync.merge.plan import AddedRow, CellChange, MergePlan, ReturnOutcome, Table, record_key
 from sync.merge.run import to_table
 from sync.merge.three_way import comparable, same
 from sync.read.table import read_register
+from sync.write.atomic import check_not_open, fingerprint, lock
+from sync.write.patch import patch_workbook
 
 
 def plan_push(kind: Kind, master: Table, tracker: Table, partner: str, keyed: bool) -> MergePlan:
@@ -89,7 +90,7 @@ def push_to_tracker(
     """Bring a partner's own workbook up to date with the master; only planned cells change."""
     from sync.merge.run import partner_of
 
-    stamp = None if dry_run else _fingerprint(Path(tracker_path))
+    stamp = None if dry_run else fingerprint(tracker_path)
     master_reg = read_register(master_path, schema=schema or "recommendations")
     keyed = "partner" in master_reg.columns
     master = to_table(master_reg, keyed)
@@ -105,44 +106,10 @@ def push_to_tracker(
     result = PushResult(plan=plan)
     if dry_run or not (plan.changes or plan.added):
         return result
-    from sync.write.atomic import check_not_open, lock
-    from sync.write.patch import AppendRows, Edits, patch_workbook
-
     tracker_path = Path(tracker_path)
     check_not_open(tracker_path, force=force)
     with lock(tracker_path):
-        edits = Edits()
-        for change in plan.changes:
-            edits.cells[change.cell] = _cell_value(change.new)
-        if plan.added:
-            rows = [
-                {
-                    col: _cell_value(a.values.get(name))
-                    for name, col in tracker_reg.columns.items()
-                    if name in a.values
-                }
-                for a in plan.added
-            ]
-            style_row = tracker_reg.rows[-1] if tracker_reg.rows else tracker_reg.header_row
-            edits.append.append(
-                AppendRows(tracker_reg.sheet, tracker_reg.last_row + 1, style_row, rows)
-            )
+        edits = row_edits(plan, tracker_reg)
         patch_workbook(tracker_path, tracker_path, edits, expect_fingerprint=stamp)
     result.written = tracker_path
     return result
-
-
-def _fingerprint(path: Path) -> Any:
-    from sync.write.atomic import fingerprint
-
-    return fingerprint(path)
-
-
-def _cell_value(value: Any) -> Any:
-    from datetime import datetime
-
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date()
-    if value is None or isinstance(value, str | int | float | bool | date):
-        return value
-    return str(value)

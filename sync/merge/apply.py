@@ -21,7 +21,11 @@ HISTORY_HEADER = ["Date", "Partner", "Ref", "Progress note", "Source", "Merged"]
 def _clean_rows(rows: list[list[Any]], header: list[str]) -> list[list[Any]]:
     """Rows of one of our sheets below its header, without the blanks a reader pads with."""
     body = rows[1:] if rows and [str(v) for v in rows[0][: len(header)]] == header else rows
-    return [list(r[: len(header)]) + [None] * (len(header) - len(r)) for r in body if any(v not in (None, "") for v in r)]
+    return [
+        list(r[: len(header)]) + [None] * (len(header) - len(r))
+        for r in body
+        if any(v not in (None, "") for v in r)
+    ]
 
 
 def edits_for(
@@ -33,25 +37,38 @@ def edits_for(
     now: datetime,
 ) -> Any:
     """The writer's Edits for a plan: every planned cell, nothing else of the data sheet."""
-    from sync.write.patch import AppendRows, Edits, NewSheet
+    from sync.write.patch import NewSheet
 
-    edits = Edits()
-    for change in plan.changes:
-        edits.cells[change.cell] = _for_cell(change.new)
-    if plan.added:
-        rows = []
-        for added in plan.added:
-            rows.append({col: _for_cell(added.values.get(name)) for name, col in register.columns.items() if name in added.values})
-        style_row = register.rows[-1] if register.rows else register.header_row
-        edits.append.append(AppendRows(register.sheet, register.last_row + 1, style_row, rows))
+    edits = row_edits(plan, register)
     stamp = now.replace(microsecond=0)
     log = _clean_rows(existing_log, LOG_HEADER)
     for change in plan.changes:
-        log.append([stamp, change.partner, change.ref, change.field, _for_cell(change.old), _for_cell(change.new), change.source, str(change.cell)])
+        log.append(
+            [
+                stamp,
+                change.partner,
+                change.ref,
+                change.field,
+                cell_value(change.old),
+                cell_value(change.new),
+                change.source,
+                str(change.cell),
+            ]
+        )
     for n, added in enumerate(plan.added):
-        cell = CellRef(register.sheet, register.last_row + 1 + n, register.columns[register.kind.record_field])
-        log.append([stamp, added.partner, added.ref, "(new row)", None, added.ref, added.source, str(cell)])
-    edits.sheets.append(NewSheet(LOG_SHEET, [LOG_HEADER, *log], widths={1: 18, 2: 16, 3: 8, 4: 14, 5: 40, 6: 40, 7: 36, 8: 16}))
+        cell = CellRef(
+            register.sheet, register.last_row + 1 + n, register.columns[register.kind.record_field]
+        )
+        log.append(
+            [stamp, added.partner, added.ref, "(new row)", None, added.ref, added.source, str(cell)]
+        )
+    edits.sheets.append(
+        NewSheet(
+            LOG_SHEET,
+            [LOG_HEADER, *log],
+            widths={1: 18, 2: 16, 3: 8, 4: 14, 5: 40, 6: 40, 7: 36, 8: 16},
+        )
+    )
 
     history = _clean_rows(existing_history, HISTORY_HEADER)
     known = {(normalise_partner(r[1]), normalise_ref(r[2]), comparable(r[3])) for r in history}
@@ -61,18 +78,50 @@ def edits_for(
             continue  # merging the same return again adds nothing
         known.add(mark)
         history.append([entry.when, entry.partner, entry.ref, entry.text, entry.source, stamp])
-    edits.sheets.append(NewSheet(HISTORY_SHEET, [HISTORY_HEADER, *history], widths={1: 12, 2: 16, 3: 8, 4: 80, 5: 36, 6: 18}))
+    edits.sheets.append(
+        NewSheet(
+            HISTORY_SHEET,
+            [HISTORY_HEADER, *history],
+            widths={1: 12, 2: 16, 3: 8, 4: 80, 5: 36, 6: 18},
+        )
+    )
 
     merged_state = {p: dict(v) for p, v in state.items()}
     for partner, records in plan.agreed.items():
         merged_state.setdefault(partner, {}).update(records)
     edits.sheets.append(
-        NewSheet(STATE_SHEET, blob_rows({"saved": stamp.isoformat()}, {"partners": merged_state}), state="veryHidden")
+        NewSheet(
+            STATE_SHEET,
+            blob_rows({"saved": stamp.isoformat()}, {"partners": merged_state}),
+            state="veryHidden",
+        )
     )
     return edits
 
 
-def _for_cell(value: Any) -> Any:
+def row_edits(plan: MergePlan, register: Register) -> Any:
+    """The writer's Edits for a plan's changed cells and the rows it adds below the table
+    (each new row styled like the last record), for a master or a partner's tracker."""
+    from sync.write.patch import AppendRows, Edits
+
+    edits = Edits()
+    for change in plan.changes:
+        edits.cells[change.cell] = cell_value(change.new)
+    if plan.added:
+        rows = [
+            {
+                col: cell_value(a.values.get(name))
+                for name, col in register.columns.items()
+                if name in a.values
+            }
+            for a in plan.added
+        ]
+        style_row = register.rows[-1] if register.rows else register.header_row
+        edits.append.append(AppendRows(register.sheet, register.last_row + 1, style_row, rows))
+    return edits
+
+
+def cell_value(value: Any) -> Any:
     """A value as it goes into a cell: dates stay dates, everything else as read."""
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         return value.date()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from sync.read.open import Book, open_book
 from sync.read.table import paused_gc, read_register
 from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, read_blob
 from sync.validate import canonical_frame, expand_paths, validate_canonical
+from sync.write.atomic import check_not_open, fingerprint, lock
 
 Progress = Callable[[int, int, str], None]
 
@@ -46,8 +48,16 @@ def to_table(register: Register, keyed: bool, partner: str | None = None) -> Tab
     frame, _ = canonical_frame(register)
     names, columns = plain_columns(frame)
     return _table(
-        str(register.path), register.sheet, dict(register.columns), register.last_row,
-        register.rows, register.kind.record_field, names, columns, keyed, partner,
+        str(register.path),
+        register.sheet,
+        dict(register.columns),
+        register.last_row,
+        register.rows,
+        register.kind.record_field,
+        names,
+        columns,
+        keyed,
+        partner,
     )
 
 
@@ -56,7 +66,10 @@ def plain_columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     names = list(frame.columns)
     # nearly every value is already plain text, a date or a blank
     return names, [
-        [v if v is None or type(v) is str or type(v) is date else _plain(v) for v in frame[n].tolist()]
+        [
+            v if v is None or type(v) is str or type(v) is date else _plain(v)
+            for v in frame[n].tolist()
+        ]
         for n in names
     ]
 
@@ -93,7 +106,9 @@ def _table(
     return Table(path, sheet, columns, records, last_row)
 
 
-def _record_key(who: Any, ref: Any, keyed: bool, partners: dict[Any, str], refs: dict[Any, str]) -> str:
+def _record_key(
+    who: Any, ref: Any, keyed: bool, partners: dict[Any, str], refs: dict[Any, str]
+) -> str:
     """record_key, with each distinct partner and text ref normalised once."""
     if type(ref) is str:
         ref_part = refs.get(ref)
@@ -129,7 +144,9 @@ def _named_partners(register: Register) -> frozenset[str] | None:
     """The names written in a return's partner column, or None when it has no such column."""
     if "partner" not in register.columns:
         return None
-    return frozenset(str(v).strip() for v in register.frame["partner"] if v is not None and str(v).strip())
+    return frozenset(
+        str(v).strip() for v in register.frame["partner"] if v is not None and str(v).strip()
+    )
 
 
 def _resolve_partner(
@@ -262,17 +279,29 @@ def read_return(path: Path, kind: Kind, today: date | None) -> ReadReturn:
     )
 
 
-def finish_return(read: ReadReturn, master_partners: Sequence[str], partner: str | None, keyed: bool) -> ReturnInput:
+def finish_return(
+    read: ReadReturn, master_partners: Sequence[str], partner: str | None, keyed: bool
+) -> ReturnInput:
     """Whose return it is and its keyed records. Raises XlsyncError when that cannot be told."""
     who = _resolve_partner(read.named, read.path, master_partners, partner)
     if read.error is not None:
         raise read.error
     bad_rows = frozenset(f.row for f in read.findings if f.severity == "error" and f.row)
     table = _table(
-        str(read.path), read.sheet, read.columns, read.last_row, read.rows, read.key_field,
-        read.names, read.values, keyed, who,
+        str(read.path),
+        read.sheet,
+        read.columns,
+        read.last_row,
+        read.rows,
+        read.key_field,
+        read.names,
+        read.values,
+        keyed,
+        who,
     )
-    return ReturnInput(table=table, partner=who, base=read.base, findings=read.findings, bad_rows=bad_rows)
+    return ReturnInput(
+        table=table, partner=who, base=read.base, findings=read.findings, bad_rows=bad_rows
+    )
 
 
 def prepare_return(
@@ -323,14 +352,12 @@ def merge_files(
     """Merge returns into the master. The master is read once; only planned cells change."""
     master_path = Path(master_path)
     target = Path(out) if out else master_path
-    guard: Any = _nolock()
+    guard: Any = contextlib.nullcontext()
     if not dry_run:
-        from sync.write.atomic import check_not_open, lock
-
         check_not_open(target, force=force)
         guard = lock(target)
     with guard:
-        stamp = None if dry_run else _fingerprint(master_path)
+        stamp = None if dry_run else fingerprint(master_path)
         (kind,) = candidate_kinds(schema or "recommendations")
         paths = [p for p in expand_paths(return_paths) if p.resolve() != master_path.resolve()]
         # the returns are read on the other cores while this process reads the master
@@ -399,17 +426,3 @@ def merge_files(
         )
         result.written, result.backup = written, backup
         return result
-
-
-def _fingerprint(path: Path) -> Any:
-    from sync.write.atomic import fingerprint
-
-    return fingerprint(path)
-
-
-class _nolock:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
