@@ -528,10 +528,11 @@ def column_number(letters: bytes) -> int:
 
 
 # Every spreadsheet writer emits cells as `<c r="B7" s="3" t="s">`: r first, double quotes,
-# single spaces, short lowercase attribute names. Anything else (r-less cells, other
-# whitespace, a second r, prefixes) sends the part to the exact but slower walk.
+# single spaces, short lowercase attribute names; openpyxl adds a space before `/>`. Anything
+# else (r-less cells, other whitespace, a second r, prefixes) sends the part to the exact but
+# slower walk.
 _ODD_CELL = re.compile(
-    rb'<c(?:(?! r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+/?>)[\s/>]'
+    rb'<c(?:(?! r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
     rb'|(?= r="(?:[A-Za-z]{2}|[A-Za-z]\d{6})))'
 )
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")

@@ -370,6 +370,32 @@ def test_unusual_but_honest_sheets_are_placed_exactly(tmp_path: Path) -> None:
     assert read_all(path) == {"T": [[1.0, "", 2.0], ["", "", ""], ["", 3.0, ""]]}
 
 
+def test_sheets_saved_by_openpyxl_take_the_quick_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # openpyxl writes styled blanks as `<c r="B2" s="1" t="n" />`, with a space before `/>`.
+    # A 100,000-row register it saved was once refused as "unusual" for that space alone.
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    ws.append(["Ref", "Status"])
+    ws["B2"].font = Font(bold=True)  # styled, no value
+    ws["A100001"] = "17."
+    wb.save(tmp_path / "saved.xlsx")
+    xml = zipfile.ZipFile(tmp_path / "saved.xlsx").read("xl/worksheets/sheet1.xml")
+    assert b'" />' in xml
+
+    def unusual(*_: object) -> guards.Extent:
+        raise AssertionError("an openpyxl sheet was walked as unusual")
+
+    monkeypatch.setattr(guards, "_unusual_extent", unusual)
+    rows = read_all(tmp_path / "saved.xlsx")["Register"]
+    assert rows[0] == ["Ref", "Status"] and rows[100_000] == ["17.", ""]
+
+
 def test_styled_blanks_to_the_last_row_are_not_values(tmp_path: Path) -> None:
     # Some writers spread styled empty cells to XFD1048576; calamine drops them, so do we.
     blanks = b"".join(
