@@ -10,6 +10,7 @@ MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
 @lru_cache(maxsize=4096)
@@ -80,8 +81,9 @@ class CellRef:
         return cls(sheet, row, col)
 
 
+@lru_cache(maxsize=256)
 def quote_sheet(name: str) -> str:
     """Quote a sheet name the way Excel does when it holds anything but letters and digits."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
+    if _PLAIN_SHEET.fullmatch(name):
         return name
     return "'" + name.replace("'", "''") + "'"

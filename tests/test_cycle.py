@@ -217,7 +217,8 @@ def test_a_tampered_base_is_merged_two_way_with_a_warning(tmp_path: Path) -> Non
     )
     path = tmp_path / "r" / "Chorley.xlsx"
     wb = load_workbook(path)
-    wb["_xlsync_base"]["A4"] = wb["_xlsync_base"]["A4"].value.replace("In progress", "Complete", 1)
+    stored = wb["_xlsync_base"]["A4"].value  # compressed JSON as base64: change one character
+    wb["_xlsync_base"]["A4"] = stored[:40] + ("A" if stored[40] != "A" else "B") + stored[41:]
     wb.save(path)
     result = run("merge", str(master), str(path), "--dry-run", "--format", "json")
     findings = json.loads(result.output)["returns"][0]["findings"]

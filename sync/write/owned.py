@@ -45,6 +45,7 @@ def render_sheet(
     """A worksheet holding `rows` (the first a frozen header) with widths and internal links."""
     body: list[str] = []
     max_col = 0
+    letters = [""] + [column_letter(c) for c in range(1, max(map(len, rows), default=0) + 1)]
     for r, values in enumerate(rows, start=1):
         cells = []
         for c, value in enumerate(values, start=1):
@@ -53,7 +54,9 @@ def render_sheet(
                 continue
             t, inner, style = got
             attrs = (
-                f' r="{a1(r, c)}"' + (f' s="{style}"' if style else "") + (f' t="{t}"' if t else "")
+                f' r="{letters[c]}{r}"'
+                + (f' s="{style}"' if style else "")
+                + (f' t="{t}"' if t else "")
             )
             cells.append(f"<c{attrs}>{inner}</c>" if inner else f"<c{attrs}/>")
             max_col = max(max_col, c)

@@ -26,6 +26,7 @@ from sync.write.sheetxml import CellWrite, Content, SheetDoc, SheetError
 from sync.write.strings import SharedStrings
 from sync.write.styles import Styles
 from sync.write.values import (
+    MAX_TEXT,
     Value,
     date_serial,
     number_text,
@@ -166,12 +167,16 @@ def patch_workbook(
 
 
 def _check(edits: Edits, path: Path) -> None:
-    """Refuse, before anything is read or written, edits Excel could not hold."""
+    """Refuse, before anything is read or written, edits Excel could not hold.
 
-    def value_ok(value: object, where: str) -> None:
+    Every value of a large merge passes through here (a sync log and history of thousands of
+    rows), so a cell's name is only worked out for the one refused.
+    """
+
+    def value_ok(value: object, sheet: str, row: int, col: int) -> None:
         reason = refuse_reason(value)
         if reason:
-            raise WriteRefused(reason, path, where)
+            raise WriteRefused(reason, path, str(CellRef(sheet, row, col)))
 
     def position_ok(row: int, col: int, where: str) -> None:
         reason = refuse_position(row, col)
@@ -180,14 +185,14 @@ def _check(edits: Edits, path: Path) -> None:
 
     for ref, value in edits.cells.items():
         position_ok(ref.row, ref.col, str(ref.sheet))
-        value_ok(value, str(ref))
+        value_ok(value, ref.sheet, ref.row, ref.col)
     for ref, kind in edits.fills.items():
         position_ok(ref.row, ref.col, str(ref.sheet))
         if kind not in FILL_KINDS:
             raise WriteRefused(f"unknown fill {kind!r} (use 'error' or 'warning')", path, str(ref))
     for ref, text in edits.comments.items():
         position_ok(ref.row, ref.col, str(ref.sheet))
-        value_ok(text, str(ref))
+        value_ok(text, ref.sheet, ref.row, ref.col)
     blocks: dict[str, list[tuple[int, int]]] = {}
     for block in edits.append:
         end = block.start_row + len(block.rows) - 1
@@ -197,7 +202,7 @@ def _check(edits: Edits, path: Path) -> None:
         for i, values in enumerate(block.rows):
             for col, value in values.items():
                 position_ok(block.start_row + i, col, block.sheet)
-                value_ok(value, str(CellRef(block.sheet, block.start_row + i, col)))
+                value_ok(value, block.sheet, block.start_row + i, col)
         for lo, hi in blocks.get(block.sheet.casefold(), []):
             if block.start_row <= hi and end >= lo:
                 raise WriteRefused(f"two blocks of new rows overlap on sheet {block.sheet}", path)
@@ -212,10 +217,13 @@ def _check(edits: Edits, path: Path) -> None:
         names.add(sheet.name.casefold())
         if sheet.state not in SHEET_STATES:
             raise WriteRefused(f"unknown sheet state {sheet.state!r}", path)
+        # rows and columns count from 1, so the sheet's far corner bounds every cell
+        position_ok(max(len(sheet.rows), 1), max(map(len, sheet.rows), default=1), sheet.name)
         for r, row_values in enumerate(sheet.rows, start=1):
             for c, value in enumerate(row_values, start=1):
-                position_ok(r, c, sheet.name)
-                value_ok(value, str(CellRef(sheet.name, r, c)))
+                if type(value) is str and len(value) <= MAX_TEXT or value is None:
+                    continue  # refuse_reason's answer for nearly every value, without the call
+                value_ok(value, sheet.name, r, c)
         for (r, c), _ in sheet.links.items():
             position_ok(r, c, sheet.name)
         for c in sheet.widths:
@@ -482,8 +490,12 @@ class _Patcher:
         date1904 = self.book.date1904
         header_style: int | None = None
 
+        links = sheet.links
+
         def cell(r: int, c: int, value: object) -> CellXml | None:
             nonlocal header_style
+            if type(value) is str and value and r > 1 and (not links or (r, c) not in links):
+                return inline_text(value)  # the body of a log or history: plain text, no style
             style: int | None = None
             if r == 1 and len(sheet.rows) > 0:
                 if header_style is None:

@@ -26,8 +26,16 @@ _LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 
+# Anything escape_text would change; most cell text holds none of it.
+_NEEDS_ESCAPE = re.compile(
+    "[&<>\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_"
+)
+
+
 def escape_text(text: str) -> str:
     """Element text: &, <, > escaped; characters XML cannot hold stored the way Excel does."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
     text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
     text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
