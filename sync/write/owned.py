@@ -42,13 +42,21 @@ def render_sheet(
     widths: dict[int, float],
     links: dict[tuple[int, int], str],
 ) -> str:
-    """A worksheet holding `rows` (the first a frozen header) with widths and internal links."""
+    """A worksheet holding `rows` (the first a frozen header) with widths and internal links.
+
+    `cell` renders a value; text below the header that is not a link needs no style and is
+    written here directly, since a sync log or history is hundreds of thousands of such cells.
+    """
     body: list[str] = []
     max_col = 0
     letters = [""] + [column_letter(c) for c in range(1, max(map(len, rows), default=0) + 1)]
     for r, values in enumerate(rows, start=1):
         cells = []
         for c, value in enumerate(values, start=1):
+            if type(value) is str and value and r > 1 and (r, c) not in links:
+                cells.append(f'<c r="{letters[c]}{r}" t="inlineStr">{inline_text(value)[1]}</c>')
+                max_col = max(max_col, c)
+                continue
             got = cell(r, c, value)
             if got is None:
                 continue

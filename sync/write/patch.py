@@ -490,12 +490,10 @@ class _Patcher:
         date1904 = self.book.date1904
         header_style: int | None = None
 
-        links = sheet.links
+        dates: dict[object, CellXml] = {}  # a log repeats its one timestamp on every row
 
         def cell(r: int, c: int, value: object) -> CellXml | None:
             nonlocal header_style
-            if type(value) is str and value and r > 1 and (not links or (r, c) not in links):
-                return inline_text(value)  # the body of a log or history: plain text, no style
             style: int | None = None
             if r == 1 and len(sheet.rows) > 0:
                 if header_style is None:
@@ -510,11 +508,16 @@ class _Patcher:
             if isinstance(value, int | float):
                 return None, f"<v>{number_text(value)}</v>", style
             if isinstance(value, dt.date):
+                if style is None and value in dates:
+                    return dates[value]
                 reason = refuse_date(value, date1904)
                 if reason:
                     raise self.refuse(reason, str(CellRef(sheet.name, r, c)))
                 serial, kind = date_serial(value, date1904)
-                return None, f"<v>{serial}</v>", self.styles.derive(style, date=kind)
+                got = None, f"<v>{serial}</v>", self.styles.derive(style, date=kind)
+                if style is None:
+                    dates[value] = got
+                return got
             t, inner, _ = inline_text(str(value))
             return t, inner, style
 

@@ -63,9 +63,12 @@ def unescape(text: str) -> str:
     return _ENTITY.sub(sub, text)
 
 
+_LOOSE_SPACE = re.compile(r"\A\s|\s\Z|[\n\t]|  ")
+
+
 def needs_preserve(text: str) -> bool:
     """Whether a <t> needs xml:space="preserve" to keep its whitespace."""
-    return bool(text) and (text != text.strip() or "\n" in text or "\t" in text or "  " in text)
+    return _LOOSE_SPACE.search(text) is not None
 
 
 def attrs_of(raw: str) -> dict[str, str]:
