@@ -10,6 +10,19 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 PARALLEL_FROM = 4  # below this, starting worker processes costs more than it saves
+# Workers yield to the main process: a merge reads the master there while they read returns,
+# and everything after waits for the master. On two cores, three processes at equal priority
+# made reading a 300,000-row master take two and a half times as long.
+WORKER_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    nice = getattr(os, "nice", None)  # not on Windows
+    if nice is not None:
+        try:
+            nice(WORKER_NICENESS)
+        except OSError:
+            pass
 
 
 def workers() -> int:
@@ -35,7 +48,9 @@ class Pending(Generic[T]):
         self._futures: dict[Future[T], int] = {}
         count = workers()
         if len(self._items) >= PARALLEL_FROM and count >= 2:
-            self._pool = ProcessPoolExecutor(max_workers=min(count, len(self._items)))
+            self._pool = ProcessPoolExecutor(
+                max_workers=min(count, len(self._items)), initializer=_lower_priority
+            )
             self._futures = {
                 self._pool.submit(fn, item, *args): i for i, item in enumerate(self._items)
             }

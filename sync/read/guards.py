@@ -532,13 +532,21 @@ def column_number(letters: bytes) -> int:
 # else (r-less cells, other whitespace, a second r, prefixes) sends the part to the exact but
 # slower walk.
 _ODD_CELL = re.compile(
+    rb'<c(?! r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
+)
+# The same, or a cell beyond the near box below: a piece with neither is measured cheaply.
+_ODD_OR_FAR_CELL = re.compile(
     rb'<c(?:(?! r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
     rb'|(?= r="(?:[A-Za-z]{2}|[A-Za-z]\d{6})))'
 )
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
-_FAR_REF = re.compile(rb' r="([A-Za-z]+)(\d+)"')
+# A value-holding cell written the usual way: not `<c .../>`, not `<c ...></c>`. calamine
+# drops valueless cells (`<c r="XFD9" s="1"/>`, styled blanks that some writers spread to the
+# last row) before it sizes the grid, so they must not count here either.
+_VALUE_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*(?<!/)>(?!\s*</)')
 # Cells in columns A-Z and rows under 100,000 need no exact look: they cannot pass this box.
 _NEAR_ROWS, _NEAR_COLS = 99_999, 26
+
 
 # Runs of empty address-less cells (`<c/>`, `<c s="1"/>`) only move the column along, so
 # they are counted a run at a time; every other cell and row tag is replayed one by one.
@@ -552,42 +560,44 @@ _REF = re.compile(rb"([A-Za-z]*)(\d+)")
 
 
 def xlsx_sheet_extent(pkg: Package, part: Part) -> Extent:
-    """Bound a worksheet part's used range cheaply; place cells exactly when the bound is unsure.
+    """The used range calamine will allocate for a worksheet part, or a close bound on it.
 
-    Inflating the part here also proves it holds no more than it declares.
+    A piece of a sheet written the usual way whose cells all lie in the near box (rows under
+    100,000, columns A-Z: most pieces of most sheets) costs one regex scan; a piece with a
+    cell beyond it is measured exactly, from its value cells. When the near box itself would
+    pass the limit, the pieces it stood for are measured exactly too. Any other sheet is walked
+    cell by cell. Inflating the part also proves it holds no more than it declares.
     """
-    far = Extent()
-    any_cell = False
-    for piece in _tag_aligned(pkg.chunks(part)):
+    extent = Extent()
+    near: list[int] = []  # the pieces measured only by the near box
+    for index, piece in enumerate(_tag_aligned(pkg.chunks(part))):
         if _PREFIXED.search(piece):
             return _unusual_extent(pkg, part)
-        for m in _ODD_CELL.finditer(piece):
-            ref = _FAR_REF.match(piece, m.end())
-            if ref is None:  # a cell not written the usual way: only the exact walk can place it
-                return _unusual_extent(pkg, part)
-            if _holds_value(piece, piece.find(b">", ref.end()) + 1):
-                far.add(int(ref.group(2)), column_number(ref.group(1)))
-        any_cell = any_cell or b'<c r="' in piece
-    if not any_cell:
-        return far
-    bound = Extent(max(far.rows, _NEAR_ROWS), max(far.cols, _NEAR_COLS))
-    return bound if bound.cells <= MAX_SHEET_CELLS else _usual_extent(pkg, part)
-
-
-# A value-holding cell written the usual way: not `<c .../>`, not `<c ...></c>`.
-_VALUE_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*(?<!/)>(?!\s*</)')
-
-
-def _usual_extent(pkg: Package, part: Part) -> Extent:
-    """Exact used range of a sheet whose cells all carry their address first."""
-    extent = Extent()
-    for piece in _tag_aligned(pkg.chunks(part)):
-        refs = _VALUE_CELL.findall(piece)
-        if refs:
-            rows = {digits for _, digits in refs}
-            cols = {letters for letters, _ in refs}
-            extent.add(max(map(int, rows)), max(map(column_number, cols)))
+        first = _ODD_OR_FAR_CELL.search(piece)
+        if first is None:
+            if b'<c r="' in piece:
+                near.append(index)
+            continue
+        if _ODD_CELL.search(piece, first.start()):
+            return _unusual_extent(pkg, part)
+        _add_value_cells(extent, piece)
+    if near:
+        boxed = Extent(max(extent.rows, _NEAR_ROWS), max(extent.cols, _NEAR_COLS))
+        if boxed.cells <= MAX_SHEET_CELLS:
+            return boxed
+        wanted = set(near)
+        for index, piece in enumerate(_tag_aligned(pkg.chunks(part))):
+            if index in wanted:
+                _add_value_cells(extent, piece)
     return extent
+
+
+def _add_value_cells(extent: Extent, piece: bytes) -> None:
+    refs = _VALUE_CELL.findall(piece)
+    if refs:
+        rows = {digits for _, digits in refs}
+        cols = {letters for letters, _ in refs}
+        extent.add(max(map(int, rows)), max(map(column_number, cols)))
 
 
 def _unusual_extent(pkg: Package, part: Part) -> Extent:

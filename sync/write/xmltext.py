@@ -26,16 +26,12 @@ _LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 
-# Anything escape_text would change; most cell text holds none of it.
-_NEEDS_ESCAPE = re.compile(
-    "[&<>\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff\ud800-\udfff]|_x[0-9A-Fa-f]{4}_"
-)
-
-
 def escape_text(text: str) -> str:
     """Element text: &, <, > escaped; characters XML cannot hold stored the way Excel does."""
-    if _NEEDS_ESCAPE.search(text) is None:
-        return text
+    if not ("&" in text or "<" in text or ">" in text or "_x" in text) and (
+        _ILLEGAL.search(text) is None
+    ):
+        return text  # most cell text: nothing to change
     text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
     text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -63,12 +59,11 @@ def unescape(text: str) -> str:
     return _ENTITY.sub(sub, text)
 
 
-_LOOSE_SPACE = re.compile(r"\A\s|\s\Z|[\n\t]|  ")
-
-
 def needs_preserve(text: str) -> bool:
     """Whether a <t> needs xml:space="preserve" to keep its whitespace."""
-    return _LOOSE_SPACE.search(text) is not None
+    return bool(text) and (
+        "\n" in text or "\t" in text or "  " in text or text[0].isspace() or text[-1].isspace()
+    )
 
 
 def attrs_of(raw: str) -> dict[str, str]:
