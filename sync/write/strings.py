@@ -46,12 +46,7 @@ class SharedStrings:
             return None
         if root.local != "sst":
             return None
-        si = q(root.prefix, "si")
-        count = 0
-        for m in TOKEN.finditer(text, root.inner_start, root.inner_end):
-            if m.group(2) == si and not m.group(1):
-                count += 1
-        return cls(pkg, rel[0].target, text, root, count)
+        return cls(pkg, rel[0].target, text, root, _count_entries(text, root))
 
     def _plain(self) -> dict[str, int]:
         """Entries that are one plain run of text, by their text (first occurrence wins)."""
@@ -109,3 +104,19 @@ class SharedStrings:
         else:
             edits = [retag(root, raw), (root.inner_end, root.inner_end, body)]
         self.pkg.put(self.part, apply_edits(self.text, edits))
+
+
+def _count_entries(text: str, root: Node) -> int:
+    """The number of <si> entries. Text cannot hold a raw `<`, so without CDATA, comments or
+    processing instructions every `<si>` or `<si ` is an entry; otherwise tokens are walked."""
+    si = q(root.prefix, "si")
+    start, end = root.inner_start, root.inner_end
+    if text.find("<!", start, end) < 0 and text.find("<?", start, end) < 0:
+        return sum(
+            text.count(f"<{si}{after}", start, end) for after in (">", " ", "/", "\t", "\r", "\n")
+        )
+    count = 0
+    for m in TOKEN.finditer(text, start, end):
+        if m.group(2) == si and not m.group(1):
+            count += 1
+    return count
