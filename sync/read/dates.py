@@ -57,21 +57,25 @@ def parse_text_date(text: str) -> date | None:
     return parsed.date()
 
 
-_NOTE_DATE = re.compile(
-    r"(\d{1,2}(?:st|nd|rd|th)?\s?(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\s+\d{4})"
-)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_NOTE_DATE = re.compile(rf"(\d{{1,2}}(?:st|nd|rd|th)?\s?(?:{_MONTHS})\s+\d{{4}})")
+# A date inside a sentence ("The last meeting was held on 26 May 2006, further ..."): not the
+# start of a new entry, which follows the start of the cell, a line break or a full stop.
+_INLINE_DATE = re.compile(rf"(?<=[^\s.!?:;]) (\d{{1,2}}(?:st|nd|rd|th)? ?(?:{_MONTHS})) (\d{{4}})")
+_JOINER = "\u2060"  # holds an inline date's month to its year while the cell is split
 
 
 def split_dated_notes(text: str) -> list[tuple[date | None, str]]:
     """A progress cell split into its dated entries, oldest first as officers write them.
 
     Officers add to one cell over the years: "7 September 2005 ... 1 March 2006 ...".
-    Text before the first date is kept as an undated entry.
+    Text before the first date is kept as an undated entry; a date inside a sentence stays
+    in its sentence.
     """
     if not text or not text.strip():
         return []
-    parts = _NOTE_DATE.split(text)
+    guarded = _INLINE_DATE.sub(lambda m: f" {m[1]}{_JOINER}{m[2]}", text.replace(_JOINER, ""))
+    parts = [part.replace(_JOINER, " ") for part in _NOTE_DATE.split(guarded)]
     entries: list[tuple[date | None, str]] = []
     head = parts[0].strip()
     if head:

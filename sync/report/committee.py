@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -23,11 +22,6 @@ from sync.validate import canonical_frame
 CLOSED_LINE = "This item is now considered closed."  # the wording of Chorley's monitoring reports
 NO_PARTNER = "(no partner)"
 BLANK = "(blank)"  # what `xlsync status` counts an empty status or RAG under
-WORD_JOINER = "\u2060"
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-# a date inside a sentence ("The last meeting was held on 26 May 2006, further ..."): not the
-# start of a new entry, which follows the start of the cell, a line break or a full stop
-_INLINE_DATE = re.compile(rf"(?<=[^\s.!?:;]) (\d{{1,2}}(?:st|nd|rd|th)? ?(?:{_MONTHS})) (\d{{4}})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,12 +302,7 @@ def full_history(progress: Any, extra: list[Entry]) -> tuple[Entry, ...]:
 
 def split_entries(note: str) -> list[Entry]:
     """A progress note's dated entries, leaving dates inside a sentence in their sentence."""
-    guarded = _INLINE_DATE.sub(lambda m: f" {m[1]}{WORD_JOINER}{m[2]}", note)
-    return [
-        Entry(when, text.replace(WORD_JOINER, " "))
-        for when, text in split_dated_notes(guarded)
-        if text or when
-    ]
+    return [Entry(when, text) for when, text in split_dated_notes(note) if text or when]
 
 
 def _overlaps(a: str, b: str) -> bool:
