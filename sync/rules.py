@@ -234,7 +234,7 @@ def _fields_of(*names: str) -> Callable[[Rule, Kind], tuple[str, ...]]:
 RULES: dict[str, RuleImpl] = {
     "needs-progress": RuleImpl(
         "needs-progress",
-        lambda r, k: (*r.when, *([_history_field(k)] if _history_field(k) else [])),
+        lambda r, k: (*r.when, *(h for h in [_history_field(k)] if h)),
         _needs_progress,
         _needs_progress_explain,
     ),

@@ -213,7 +213,8 @@ def read_state(book: Book) -> dict[str, dict[str, dict[str, Any]]]:
     blob = read_blob(grid.rows if grid.first_row == 1 else [])
     if blob is None or not blob.intact or not isinstance(blob.payload, dict):
         return {}
-    return blob.payload.get("partners", {})
+    partners: dict[str, dict[str, dict[str, Any]]] = blob.payload.get("partners", {})
+    return partners
 
 
 def sheet_rows(book: Book, name: str) -> list[list[Any]]:

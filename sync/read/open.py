@@ -217,7 +217,8 @@ def _workbook_stream(path: Path, data: bytes) -> bytes:
     try:
         with olefile.OleFileIO(BytesIO(data)) as ole:
             name = "Workbook" if ole.exists("Workbook") else "Book"
-            return ole.openstream(name).read()
+            stream: bytes = ole.openstream(name).read()
+            return stream
     except Exception as exc:
         raise UnreadableFile(f"is a damaged legacy Excel file ({_short(exc)})", path) from None
 
