@@ -55,16 +55,23 @@ class Pending(Generic[T]):
                 self._pool.submit(fn, item, *args): i for i, item in enumerate(self._items)
             }
 
-    def results(self, progress: Callable[[int, int, str], None] | None = None) -> list[T]:
+    def results(
+        self,
+        progress: Callable[[int, int, str], None] | None = None,
+        then: Callable[[T], Any] | None = None,
+    ) -> list[Any]:
         """Every result, in the order of the items; progress is reported as each one is done.
 
-        A worker that raised has its exception re-raised here, after the others finish.
+        `then`, if given, is applied in this process to each result as it arrives, so that
+        its work overlaps the workers' reading of the rest. A worker that raised has its
+        exception re-raised here, after the others finish.
         """
         n = len(self._items)
+        finish: Callable[[T], Any] = then if then is not None else _same
         if self._pool is None:
             results = []
             for done, item in enumerate(self._items, start=1):
-                results.append(self._fn(item, *self._args))
+                results.append(finish(self._fn(item, *self._args)))
                 if progress is not None:
                     progress(done, n, self._label(item))
             return results
@@ -72,7 +79,7 @@ class Pending(Generic[T]):
         try:
             for done, future in enumerate(as_completed(self._futures), start=1):
                 i = self._futures[future]
-                out[i] = future.result()
+                out[i] = finish(future.result())
                 if progress is not None:
                     progress(done, n, self._label(self._items[i]))
         finally:
@@ -84,6 +91,10 @@ class Pending(Generic[T]):
         """Stop the workers; files not yet started are dropped."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _same(result: Any) -> Any:
+    return result
 
 
 def start_files(

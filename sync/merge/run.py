@@ -375,9 +375,10 @@ def merge_files(
         inputs: list[ReturnInput] = []
         unreadable: list[str] = []
         outcomes_unreadable: list[ReturnOutcome] = []
-        prepared = [
-            _finish_or_error(read, partners, partner, keyed) for read in pending.results(progress)
-        ]
+        # each return is keyed as it arrives, while the workers read the rest
+        prepared: list[ReturnInput | str] = pending.results(
+            progress, then=lambda read: _finish_or_error(read, partners, partner, keyed)
+        )
         for path, item in zip(paths, prepared, strict=True):
             if isinstance(item, str):
                 unreadable.append(item)
