@@ -91,6 +91,15 @@ def read_blob(rows: list[list[Any]]) -> Blob | None:
     return Blob(meta=meta, payload=payload, intact=hashlib.sha256(data).hexdigest() == expected)
 
 
+def sheet_blob(book: Any, name: str) -> Blob | None:
+    """The blob in sheet `name` of an open workbook (sync.read.open.Book), or None when the
+    workbook has no such sheet or the sheet is not one of ours."""
+    if name not in book.sheet_names:
+        return None
+    grid = book.sheet(name)
+    return read_blob(grid.rows if grid.first_row == 1 else [])
+
+
 def _inflate(packed: bytes) -> bytes:
     """Decompress a blob, refusing (as damage) one that inflates beyond honest JSON."""
     limit = max(len(packed) * MAX_INFLATE_RATIO, RATIO_EXEMPT_BYTES)

@@ -156,10 +156,8 @@ def master_status(
 
 def _issued_deadline(book: Any) -> date | None:
     """The deadline an issued return was sent with, if it says."""
-    from sync.state import BASE_SHEET, read_blob
+    from sync.state import BASE_SHEET, sheet_blob
 
-    if BASE_SHEET not in book.sheet_names:
-        return None
-    blob = read_blob(book.sheet(BASE_SHEET).rows)
+    blob = sheet_blob(book, BASE_SHEET)
     value = blob.meta.get("deadline") if blob is not None else None
     return value if isinstance(value, date) else None

@@ -21,7 +21,7 @@ from sync.model import Register
 from sync.parallel import start_files
 from sync.read.open import Book, open_book
 from sync.read.table import paused_gc, read_register
-from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, read_blob
+from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, sheet_blob
 from sync.validate import canonical_frame, expand_paths, validate_canonical
 from sync.write.atomic import check_not_open, fingerprint, lock
 
@@ -188,10 +188,7 @@ def _normalised(partners: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 def read_issued_base(book: Book) -> tuple[dict[str, dict[str, Any]] | None, Finding | None]:
     """The base an issued return carries, or None; a tampered base is a warning and ignored."""
-    if BASE_SHEET not in book.sheet_names:
-        return None, None
-    grid = book.sheet(BASE_SHEET)
-    blob = read_blob(grid.rows if grid.first_row == 1 else [])
+    blob = sheet_blob(book, BASE_SHEET)
     if blob is None:
         return None, None
     if not blob.intact or not isinstance(blob.payload, dict):
@@ -207,10 +204,7 @@ def read_issued_base(book: Book) -> tuple[dict[str, dict[str, Any]] | None, Find
 
 def read_state(book: Book) -> dict[str, dict[str, dict[str, Any]]]:
     """The master's per-partner sync state (values last agreed), or empty."""
-    if STATE_SHEET not in book.sheet_names:
-        return {}
-    grid = book.sheet(STATE_SHEET)
-    blob = read_blob(grid.rows if grid.first_row == 1 else [])
+    blob = sheet_blob(book, STATE_SHEET)
     if blob is None or not blob.intact or not isinstance(blob.payload, dict):
         return {}
     partners: dict[str, dict[str, dict[str, Any]]] = blob.payload.get("partners", {})
