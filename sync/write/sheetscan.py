@@ -381,6 +381,8 @@ class SheetScan:
         return self.text[cell.inner_start : cell.inner_end]
 
     def formula(self, cell: CellSpan) -> Formula | None:
+        if self.text.find("<" + self.qn("f"), cell.inner_start, cell.inner_end) < 0:
+            return None  # most cells: no formula element at all
         fq = re.escape(self.qn("f"))
         m = re.search(
             r"<" + fq + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(?:/>|>(.*?)</" + fq + r"\s*>)",

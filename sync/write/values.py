@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Union
 
@@ -47,6 +48,7 @@ def number_text(value: int | float) -> str:
     return repr(value)
 
 
+@functools.lru_cache(maxsize=4096)  # a merge writes the same few hundred dates many times
 def date_serial(value: dt.date | dt.datetime, date1904: bool) -> tuple[str, str]:
     """(serial number text, 'date' or 'datetime') in the workbook's date system.
 
