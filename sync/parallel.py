@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any, Generic, TypeVar
@@ -10,6 +13,7 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 PARALLEL_FROM = 4  # below this, starting worker processes costs more than it saves
+BATCHES_PER_WORKER = 8  # many small files go out in batches; enough of them to keep cores even
 # Workers yield to the main process: a merge reads the master there while they read returns,
 # and everything after waits for the master. On two cores, three processes at equal priority
 # made reading a 300,000-row master take two and a half times as long.
@@ -23,6 +27,30 @@ def _lower_priority() -> None:
             nice(WORKER_NICENESS)
         except OSError:
             pass
+
+
+def _spilled(folder: str, first: int, fn: Callable[..., Any], batch: list[Any], *args: Any) -> str:
+    """Run `fn(item, *args)` in a worker for each item of a batch and leave the results in a
+    file; return the file.
+
+    A result sent back through the pool's pipe is read by a thread of the main process, which
+    must hold the interpreter lock to read it, as it must to hand out the next task: while
+    the main process reads a large master, a worker with megabytes to send waited up to a
+    second for each return before starting the next. Written to a file, results cost the
+    worker nothing to hand over, and a batch of small files needs one task, not one each.
+    """
+    results = [fn(item, *args) for item in batch]
+    path = os.path.join(folder, f"{first}.pickle")
+    with open(path, "wb") as fh:
+        pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _collect(path: str) -> Any:
+    with open(path, "rb") as fh:
+        result = pickle.load(fh)
+    os.unlink(path)
+    return result
 
 
 def workers() -> int:
@@ -41,19 +69,27 @@ class Pending(Generic[T]):
     """
 
     def __init__(
-        self, fn: Callable[..., T], items: Sequence[Any], args: tuple[Any, ...], label: Callable[[Any], str]
+        self,
+        fn: Callable[..., T],
+        items: Sequence[Any],
+        args: tuple[Any, ...],
+        label: Callable[[Any], str],
     ) -> None:
         self._fn, self._items, self._args, self._label = fn, list(items), args, label
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[Future[T], int] = {}
+        self._futures: dict[Future[str], range] = {}
+        self._folder: str | None = None
         count = workers()
-        if len(self._items) >= PARALLEL_FROM and count >= 2:
-            self._pool = ProcessPoolExecutor(
-                max_workers=min(count, len(self._items)), initializer=_lower_priority
-            )
-            self._futures = {
-                self._pool.submit(fn, item, *args): i for i, item in enumerate(self._items)
-            }
+        n = len(self._items)
+        if n >= PARALLEL_FROM and count >= 2:
+            self._folder = tempfile.mkdtemp(prefix="xlsync-")
+            self._pool = ProcessPoolExecutor(max_workers=min(count, n), initializer=_lower_priority)
+            size = max(1, n // (count * BATCHES_PER_WORKER))
+            for first in range(0, n, size):
+                indices = range(first, min(first + size, n))
+                batch = [self._items[i] for i in indices]
+                future = self._pool.submit(_spilled, self._folder, first, fn, batch, *args)
+                self._futures[future] = indices
 
     def results(
         self,
@@ -77,11 +113,13 @@ class Pending(Generic[T]):
             return results
         out: list[Any] = [None] * n
         try:
-            for done, future in enumerate(as_completed(self._futures), start=1):
-                i = self._futures[future]
-                out[i] = finish(future.result())
-                if progress is not None:
-                    progress(done, n, self._label(self._items[i]))
+            done = 0
+            for future in as_completed(self._futures):
+                for i, result in zip(self._futures[future], _collect(future.result()), strict=True):
+                    out[i] = finish(result)
+                    done += 1
+                    if progress is not None:
+                        progress(done, n, self._label(self._items[i]))
         finally:
             self.close()
             self._futures.clear()  # a finished future keeps its result; the caller has them now
@@ -91,6 +129,9 @@ class Pending(Generic[T]):
         """Stop the workers; files not yet started are dropped."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
 
 def _same(result: Any) -> Any:
