@@ -16,10 +16,12 @@ from sync.merge.keys import normalise_partner, normalise_ref
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a rule may need besides the records: the kind and today's date."""
+    """What a rule may need besides the records: the kind and today's date; and, when several
+    tables are checked in one pass, which table each record came from."""
 
     kind: Kind
     today: date
+    tables: Any = None  # None, or a table number per record
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,9 @@ def _needs_progress(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     return ~(applies & _blank(_col(df, _history_field(ctx.kind))))
 
 
-def _needs_progress_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _needs_progress_explain(
+    row: Mapping[str, Any], rule: Rule, ctx: Context
+) -> tuple[str, dict[str, Any]]:
     status_field = next(iter(rule.when), "status")
     return _history_field(ctx.kind) or status_field, {"status": row.get(status_field)}
 
@@ -86,7 +90,9 @@ def _not_future(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     return _each(values, [not (isinstance(d, date) and d > today) for d in values.tolist()])
 
 
-def _not_future_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _not_future_explain(
+    row: Mapping[str, Any], rule: Rule, ctx: Context
+) -> tuple[str, dict[str, Any]]:
     return rule.field or "", {"today": ctx.today.strftime("%d/%m/%Y")}
 
 
@@ -99,9 +105,13 @@ def _overdue(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     return ~(passed & _conditions(df, rule))
 
 
-def _overdue_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _overdue_explain(
+    row: Mapping[str, Any], rule: Rule, ctx: Context
+) -> tuple[str, dict[str, Any]]:
     status = row.get("status")
-    return rule.field or "", {"status": status if isinstance(status, str) and status else "not marked complete"}
+    return rule.field or "", {
+        "status": status if isinstance(status, str) and status else "not marked complete"
+    }
 
 
 # rag-status ---------------------------------------------------------------------------
@@ -117,7 +127,9 @@ def _rag_status(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     return ~wrong
 
 
-def _rag_status_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _rag_status_explain(
+    row: Mapping[str, Any], rule: Rule, ctx: Context
+) -> tuple[str, dict[str, Any]]:
     status = row.get("status")
     expected = "Green" if status in _DONE else "Red or Amber"
     return "rag", {"status": status, "expected": expected}
@@ -145,16 +157,23 @@ def _indicator_rag(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     """The RAG given agrees with actual against target and the indicator's polarity."""
     expected = [
         expected_indicator_rag(a, t, p)
-        for a, t, p in zip(_col(df, "actual"), _col(df, "target"), _col(df, "polarity"), strict=True)
+        for a, t, p in zip(
+            _col(df, "actual"), _col(df, "target"), _col(df, "polarity"), strict=True
+        )
     ]
     rag = _col(df, "rag")
     return pd.Series(
-        [e is None or r is None or r not in ("Red", "Amber", "Green") or r == e for e, r in zip(expected, rag, strict=True)],
+        [
+            e is None or r is None or r not in ("Red", "Amber", "Green") or r == e
+            for e, r in zip(expected, rag, strict=True)
+        ],
         index=df.index,
     )
 
 
-def _indicator_rag_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _indicator_rag_explain(
+    row: Mapping[str, Any], rule: Rule, ctx: Context
+) -> tuple[str, dict[str, Any]]:
     expected = expected_indicator_rag(row.get("actual"), row.get("target"), row.get("polarity"))
     return "rag", {
         "expected": expected,
@@ -173,15 +192,22 @@ def _product(row_l: Any, row_i: Any) -> int | None:
 
 def _risk_score(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     """The risk score is likelihood times impact."""
-    expected = [_product(a, b) for a, b in zip(_col(df, "likelihood"), _col(df, "impact"), strict=True)]
+    expected = [
+        _product(a, b) for a, b in zip(_col(df, "likelihood"), _col(df, "impact"), strict=True)
+    ]
     score = _col(df, "score")
     return pd.Series(
-        [e is None or not isinstance(s, int | float) or s == e for e, s in zip(expected, score, strict=True)],
+        [
+            e is None or not isinstance(s, int | float) or s == e
+            for e, s in zip(expected, score, strict=True)
+        ],
         index=df.index,
     )
 
 
-def _risk_score_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _risk_score_explain(
+    row: Mapping[str, Any], rule: Rule, ctx: Context
+) -> tuple[str, dict[str, Any]]:
     return "score", {"expected": _product(row.get("likelihood"), row.get("impact"))}
 
 
@@ -191,7 +217,11 @@ def key_series(df: pd.DataFrame, kind: Kind) -> pd.Series:
     parts = []
     for name in kind.key:
         values = _col(df, name)
-        norm = normalise_ref if kind.field(name).type == "ref" or name != "partner" else normalise_partner
+        norm = (
+            normalise_ref
+            if kind.field(name).type == "ref" or name != "partner"
+            else normalise_partner
+        )
         parts.append(_map_distinct(norm, values.tolist()))
     # joined in one pass: adding object Series together goes value by value anyway, slower
     keys = parts[0] if len(parts) == 1 else ["\x1f".join(p) for p in zip(*parts, strict=True)]
@@ -217,11 +247,17 @@ def _map_distinct(fn: Callable[[Any], str], values: list[Any]) -> list[str]:
 def _unique_key(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     """Each reference appears once (per partner, in a multi-partner register)."""
     key = key_series(df, ctx.kind)
+    if ctx.tables is not None:  # a ref may recur in another table, just not in its own
+        key = pd.Series(
+            [f"{t}\x1e{k}" for t, k in zip(ctx.tables, key, strict=True)], index=df.index
+        )
     has_key = ~_blank(_col(df, ctx.kind.record_field))
     return ~(key.duplicated(keep="first") & has_key)
 
 
-def _unique_key_explain(row: Mapping[str, Any], rule: Rule, ctx: Context) -> tuple[str, dict[str, Any]]:
+def _unique_key_explain(
+    row: Mapping[str, Any], rule: Rule, ctx: Context
+) -> tuple[str, dict[str, Any]]:
     partner = row.get("partner")
     scope = f" for {partner}" if isinstance(partner, str) and partner else ""
     return ctx.kind.record_field, {"scope": scope}
@@ -244,7 +280,9 @@ RULES: dict[str, RuleImpl] = {
     "overdue": RuleImpl(
         "overdue", lambda r, k: (r.field,) if r.field else (), _overdue, _overdue_explain
     ),
-    "rag-status": RuleImpl("rag-status", _fields_of("rag", "status"), _rag_status, _rag_status_explain),
+    "rag-status": RuleImpl(
+        "rag-status", _fields_of("rag", "status"), _rag_status, _rag_status_explain
+    ),
     "indicator-rag": RuleImpl(
         "indicator-rag",
         _fields_of("rag", "actual", "target", "polarity"),
@@ -254,7 +292,9 @@ RULES: dict[str, RuleImpl] = {
     "risk-score": RuleImpl(
         "risk-score", _fields_of("score", "likelihood", "impact"), _risk_score, _risk_score_explain
     ),
-    "unique-key": RuleImpl("duplicate-key", lambda r, k: (k.record_field,), _unique_key, _unique_key_explain),
+    "unique-key": RuleImpl(
+        "duplicate-key", lambda r, k: (k.record_field,), _unique_key, _unique_key_explain
+    ),
 }
 
 

@@ -91,6 +91,61 @@ def validate_canonical(
         return sort_findings(findings)
 
 
+def validate_many(
+    tables: Sequence[tuple[Register, pd.DataFrame, list[Finding]]], today: date | None = None
+) -> list[list[Finding]]:
+    """validate_canonical for many tables, each with its own findings.
+
+    Tables of one kind and the same columns (a coordinator's returns, issued from one master)
+    are checked in a single pandera pass: most of checking a small return is the fixed cost
+    of a pass, so three hundred returns of 1,000 rows take a fifth of the time. A reference
+    may recur in another table, just not within its own.
+    """
+    today = today or date.today()
+    out: list[list[Finding]] = [[] for _ in tables]
+    alike: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+    for i, (register, frame, _) in enumerate(tables):
+        alike.setdefault((id(register.kind), tuple(frame.columns)), []).append(i)
+    for members in alike.values():
+        if len(members) == 1:
+            (i,) = members
+            out[i] = validate_canonical(*tables[i], today)
+            continue
+        for i, findings in zip(
+            members, _validate_together([tables[i] for i in members], today), strict=True
+        ):
+            out[i] = findings
+    return out
+
+
+def _validate_together(
+    tables: list[tuple[Register, pd.DataFrame, list[Finding]]], today: date
+) -> list[list[Finding]]:
+    kind = tables[0][0].kind
+    sizes = [len(frame) for _, frame, _ in tables]
+    starts = np.cumsum([0, *sizes])
+    with paused_gc():
+        together = pd.concat([frame for _, frame, _ in tables], ignore_index=True)
+        ctx = Context(kind=kind, today=today, tables=np.repeat(np.arange(len(tables)), sizes))
+        cases: pd.DataFrame | None = None
+        try:
+            _schema(kind, together, ctx).validate(together, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        found: list[list[Finding]] = []
+        index = None if cases is None else pd.to_numeric(cases["index"], errors="coerce")
+        for t, (register, frame, synonyms) in enumerate(tables):
+            findings = list(synonyms)
+            if cases is not None and index is not None:
+                mine = (index >= starts[t]) & (index < starts[t + 1])
+                if mine.any():
+                    local = cases[mine].copy()
+                    local["index"] = index[mine] - starts[t]
+                    findings += _failures(register, frame, local, Context(kind=kind, today=today))
+            found.append(sort_findings(findings))
+    return found
+
+
 def _schema(kind: Kind, frame: pd.DataFrame, ctx: Context) -> pa.DataFrameSchema:
     """The pandera schema for the columns this table has; check names carry our codes.
 
@@ -142,13 +197,18 @@ def _field_checks(f: Field) -> list[pa.Check]:
     ]
     if f.required:
         checks.append(
-            _each(lambda vs: [not (v is None or (isinstance(v, str) and not v.strip())) for v in vs], "missing-value")
+            _each(
+                lambda vs: [not (v is None or (isinstance(v, str) and not v.strip())) for v in vs],
+                "missing-value",
+            )
         )
     if f.vocabulary:
         allowed = set(f.vocabulary)
         checks.append(_each(lambda vs: [v is None or v in allowed for v in vs], "not-allowed"))
     if f.type == "date":
-        checks.append(_each(lambda vs: [v is None or isinstance(v, date) for v in vs], "not-a-date"))
+        checks.append(
+            _each(lambda vs: [v is None or isinstance(v, date) for v in vs], "not-a-date")
+        )
     if f.type in ("number", "integer"):
         checks.append(_each(lambda vs: [v is None or _is_number(v) for v in vs], "not-a-number"))
     if f.type == "integer":
@@ -163,7 +223,9 @@ def _field_checks(f: Field) -> list[pa.Check]:
         )
     if f.pattern:
         rx = re.compile(f.pattern)
-        checks.append(_each(lambda vs: [v is None or bool(rx.match(str(v))) for v in vs], "bad-pattern"))
+        checks.append(
+            _each(lambda vs: [v is None or bool(rx.match(str(v))) for v in vs], "bad-pattern")
+        )
     if f.partner_edits and f.type == "text":
         checks.append(
             _each(
@@ -192,7 +254,9 @@ def _failures(
     rules = {}
     for r in reversed(ctx.kind.rules):
         rules[r.rule] = r  # the first rule of a name, as its check is named
-    for check, column, index in zip(checks, cases["column"].tolist(), cases["index"].tolist(), strict=True):
+    for check, column, index in zip(
+        checks, cases["column"].tolist(), cases["index"].tolist(), strict=True
+    ):
         if index is None or (isinstance(index, float) and index != index):
             continue
         i = int(index)
@@ -215,7 +279,16 @@ def _failures(
         value = table[i, position[field_name]] if field_name in position else None
         if code == "synonym":
             continue
-        findings.append(_finding(register, code, i, field_name, register.original(i, field_name) if code in ("not-a-date",) else clean(value), **params))
+        findings.append(
+            _finding(
+                register,
+                code,
+                i,
+                field_name,
+                register.original(i, field_name) if code in ("not-a-date",) else clean(value),
+                **params,
+            )
+        )
     return findings
 
 
@@ -243,7 +316,9 @@ def _num(value: float | None) -> Any:
     return int(value) if float(value).is_integer() else value
 
 
-def _finding(register: Register, code: str, i: int, field_name: str, value: Any, **params: Any) -> Finding:
+def _finding(
+    register: Register, code: str, i: int, field_name: str, value: Any, **params: Any
+) -> Finding:
     col = register.columns.get(field_name)
     row = register.rows[i]
     header = register.headers.get(field_name) or register.kind.field(field_name).title
@@ -291,7 +366,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def validate_file(
-    path: Path, schema: str | Path | None = None, today: date | None = None, password: str | None = None
+    path: Path,
+    schema: str | Path | None = None,
+    today: date | None = None,
+    password: str | None = None,
 ) -> tuple[FileReport, Register | None]:
     """Read and validate one workbook; an unreadable one gives a report with its error line."""
     try:
@@ -322,7 +400,9 @@ def validate_paths(
     files = expand_paths(paths)
     report = Report()
     registers: dict[str, Register] = {}
-    results = map_files(validate_file, files, schema, today, password, progress=progress, label=lambda p: p.name)
+    results = map_files(
+        validate_file, files, schema, today, password, progress=progress, label=lambda p: p.name
+    )
     for path, (file_report, register) in zip(files, results, strict=True):
         report.files.append(file_report)
         if register is not None:
@@ -339,7 +419,9 @@ def validate_workbooks(
     progress: Progress | None = None,
 ) -> Report:
     """Validate workbooks and, if asked, write a marked-up copy of each into `annotate_dir`."""
-    report, registers = validate_paths(paths, schema=schema, today=today, password=password, progress=progress)
+    report, registers = validate_paths(
+        paths, schema=schema, today=today, password=password, progress=progress
+    )
     if annotate_dir is not None:
         from sync.write.annotate import annotate_copy
 

@@ -300,7 +300,51 @@ def test_fifty_returns_report_progress_file_by_file(tmp_path: Path) -> None:
     for n in range(1, 50):
         shutil.copy(first, tmp_path / "returns" / f"r{n:02}.xlsx")
     seen: list[tuple[int, int, str]] = []
-    report, _ = validate_paths([tmp_path / "returns"], today=TODAY, progress=lambda *a: seen.append(a))
+    report, _ = validate_paths(
+        [tmp_path / "returns"], today=TODAY, progress=lambda *a: seen.append(a)
+    )
     assert len(report.files) == 50 and report.exit_code() == 0
     assert sorted(done for done, _, _ in seen) == list(range(1, 51))
     assert {total for _, total, _ in seen} == {50}
+
+
+def test_returns_checked_together_find_what_each_finds_alone(tmp_path: Path) -> None:
+    from sync.validate import canonical_frame, validate_canonical, validate_many
+
+    dup = list(GOOD)
+    dup[1] = "8"  # the same ref as GOOD's "8.": a duplicate in its own return only
+    sheets = {
+        "a": [
+            GOOD,
+            row(Ref="9.", Status="Maybe"),
+            row(Ref="10.", **{"Last Updated": date(2031, 1, 1)}),
+        ],
+        "b": [GOOD, dup, row(Ref="11.", Status="Ongoing", **{"Target Date": date(2007, 1, 31)})],
+        "c": [row(Ref="12.", Status="Complete", RAG="Green", Progress=None)],
+    }
+    tables = []
+    for name, rows in sheets.items():
+        path = build(tmp_path / f"{name}.xlsx", Sheet(titles=["Return"], header=HEADER, rows=rows))
+        register = read_register(path)
+        tables.append((register, *canonical_frame(register)))
+    # a return with a column fewer is checked on its own: its gap is not another's blank
+    short = [h for h in HEADER if h != "RAG"]
+    path = build(
+        tmp_path / "d.xlsx",
+        Sheet(
+            titles=["Return"],
+            header=short,
+            rows=[[v for h, v in zip(HEADER, GOOD, strict=True) if h != "RAG"]],
+        ),
+    )
+    register = read_register(path)
+    tables.append((register, *canonical_frame(register)))
+
+    together = validate_many(tables, today=TODAY)
+    alone = [validate_canonical(r, f, s, today=TODAY) for r, f, s in tables]
+    assert together == alone
+    codes = [sorted((f.code, f.cell) for f in found) for found in together]
+    assert codes[0] == [("future-date", "G6"), ("not-allowed", "D5")]
+    assert codes[1] == [("duplicate-key", "B5"), ("overdue", "H6"), ("synonym", "D6")]
+    assert codes[2] == [("needs-progress", "F4")]
+    assert codes[3] == []

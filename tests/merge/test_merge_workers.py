@@ -37,7 +37,9 @@ def test_returns_read_on_workers_plan_as_in_one_process(
     shutil.copytree(workbooks / "returns", returns)
     (returns / "Broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     # no partner column and a file name that names no partner: whose it is cannot be told
-    build(returns / "Our return.xlsx", Sheet(header=["Ref", "Recommendation"], rows=[["8.", "Text"]]))
+    build(
+        returns / "Our return.xlsx", Sheet(header=["Ref", "Recommendation"], rows=[["8.", "Text"]])
+    )
     assert len(list(returns.iterdir())) >= PARALLEL_FROM
 
     plans = {}
@@ -62,7 +64,23 @@ def test_started_files_come_back_in_order(monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.setenv("XLSYNC_WORKERS", workers)
         seen: list[tuple[int, int, str]] = []
         pending = start_files(_square, list(range(PARALLEL_FROM + 3)), label=str)
-        assert pending.results(lambda done, n, label: seen.append((done, n, label))) == [
+        assert pending.results(lambda done, n, label, seen=seen: seen.append((done, n, label))) == [
             n * n for n in range(PARALLEL_FROM + 3)
         ]
         assert [done for done, _, _ in seen] == list(range(1, PARALLEL_FROM + 4))
+
+
+def _squares(batch: list[int]) -> list[int]:
+    return [n * n for n in batch]
+
+
+def test_batched_files_come_back_in_order_one_result_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = list(range(60))  # enough for several batches on two workers
+    for workers in ("1", "2"):
+        monkeypatch.setenv("XLSYNC_WORKERS", workers)
+        seen: list[int] = []
+        pending = start_files(_squares, items, label=str, batched=True)
+        assert pending.results(lambda done, n, label, seen=seen: seen.append(done)) == [
+            n * n for n in items
+        ]
+        assert seen == list(range(1, 61))
