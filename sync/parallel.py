@@ -174,10 +174,11 @@ def map_files(
     *args: Any,
     progress: Callable[[int, int, str], None] | None = None,
     label: Callable[[Any], str] = str,
-) -> list[T]:
+    batched: bool = False,
+) -> list[Any]:
     """`fn(item, *args)` for each item, in order; across processes when there are enough items.
 
     `fn` must be a module-level function and must turn its own failures into values: a
     worker that raises anyway has its exception re-raised here, after the others finish.
     """
-    return start_files(fn, items, *args, label=label).results(progress)
+    return start_files(fn, items, *args, label=label, batched=batched).results(progress)

@@ -372,19 +372,54 @@ def validate_file(
     password: str | None = None,
 ) -> tuple[FileReport, Register | None]:
     """Read and validate one workbook; an unreadable one gives a report with its error line."""
-    try:
-        register = read_register(path, schema=schema, password=password)
-    except XlsyncError as exc:
-        return FileReport(path=str(path), error=exc.line()), None
-    findings = validate_register(register, today=today)
-    report = FileReport(
+    ((report, register),) = validate_files([path], schema, today, password)
+    return report, register
+
+
+# Workbooks up to this many records are validated together; a bigger one on its own, at
+# once, so that no more than one large register is held in memory.
+BATCH_RECORDS = 5_000
+
+
+def validate_files(
+    paths: Sequence[Path],
+    schema: str | Path | None = None,
+    today: date | None = None,
+    password: str | None = None,
+) -> list[tuple[FileReport, Register | None]]:
+    """validate_file for each path; small workbooks of one kind and layout are checked in
+    one pandera pass (see validate_many)."""
+    out: list[tuple[FileReport, Register | None]] = []
+    small: list[tuple[int, Path, Register, pd.DataFrame, list[Finding]]] = []
+    for path in paths:
+        try:
+            register = read_register(path, schema=schema, password=password)
+        except XlsyncError as exc:
+            out.append((FileReport(path=str(path), error=exc.line()), None))
+            continue
+        if len(register) > BATCH_RECORDS:
+            out.append(
+                (_file_report(path, register, validate_register(register, today=today)), register)
+            )
+            continue
+        with paused_gc():
+            frame, synonyms = canonical_frame(register)
+        small.append((len(out), path, register, frame, synonyms))
+        out.append((FileReport(path=str(path)), register))  # its findings are filled in below
+    checked = validate_many([(r, f, s) for _, _, r, f, s in small], today=today)
+    for (at, path, register, _, _), findings in zip(small, checked, strict=True):
+        out[at] = (_file_report(path, register, findings), register)
+    return out
+
+
+def _file_report(path: Path, register: Register, findings: list[Finding]) -> FileReport:
+    return FileReport(
         path=str(path),
         schema=register.kind.name,
         sheet=register.sheet,
         records=len(register),
         findings=findings,
     )
-    return report, register
 
 
 def validate_paths(

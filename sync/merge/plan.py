@@ -189,7 +189,9 @@ def plan_merge(
     compared = {n for n in master.columns if n not in fixed}
     by_partner: dict[str, list[Record]] = {}
     for rec in master.records:
-        by_partner.setdefault(normalise_partner(rec.partner) if keyed_by_partner else "", []).append(rec)
+        by_partner.setdefault(
+            normalise_partner(rec.partner) if keyed_by_partner else "", []
+        ).append(rec)
 
     for ret in returns:
         outcome = ReturnOutcome(path=ret.table.path, partner=ret.partner, status="unchanged")
@@ -217,7 +219,9 @@ def plan_merge(
                     continue
                 values = {k: v for k, v in rec.values.items() if comparable(v) is not None}
                 values["partner"] = ret.partner
-                added = AddedRow(ret.partner, rec.ref, values, ret.table.source(rec, kind.record_field))
+                added = AddedRow(
+                    ret.partner, rec.ref, values, ret.table.source(rec, kind.record_field)
+                )
                 pending_new[rec.key] = added
                 plan.added.append(added)
                 outcome.added += 1
@@ -256,7 +260,9 @@ def plan_merge(
                     partner_owned=owned_by_partner[name],
                     base_known=rec_base is not None,
                 )
-                if result is Outcome.SAME or (result is Outcome.KEEP and comparable(theirs) is not None):
+                if result is Outcome.SAME or (
+                    result is Outcome.KEEP and comparable(theirs) is not None
+                ):
                     if view is None:
                         view = _unless_same(view_from, name, theirs)
                     if view is not None:

@@ -22,7 +22,13 @@ from sync.parallel import start_files
 from sync.read.open import Book, open_book
 from sync.read.table import paused_gc, read_register
 from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, sheet_blob
-from sync.validate import canonical_frame, expand_paths, validate_canonical, validate_many
+from sync.validate import (
+    BATCH_RECORDS,
+    canonical_frame,
+    expand_paths,
+    validate_canonical,
+    validate_many,
+)
 from sync.write.atomic import check_not_open, fingerprint, lock
 
 Progress = Callable[[int, int, str], None]
@@ -249,11 +255,6 @@ def read_return(path: Path, kind: Kind, today: date | None) -> ReadReturn:
     frame, synonyms = canonical_frame(register)
     findings = validate_canonical(register, frame, synonyms, today=today)
     return _reduced(book, register, frame, findings)
-
-
-# Returns up to this many records are validated together; a bigger one on its own, at once,
-# so that no more than one large return is held in memory.
-BATCH_RECORDS = 5_000
 
 
 def read_returns(paths: Sequence[Path], kind: Kind, today: date | None) -> list[ReadReturn | str]:

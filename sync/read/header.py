@@ -40,7 +40,9 @@ def match_header_cell(kind: Kind, text: object) -> str | None:
     return None
 
 
-def find_header(grid: SheetGrid, kind: Kind, scan_rows: int = HEADER_SCAN_ROWS) -> HeaderMatch | None:
+def find_header(
+    grid: SheetGrid, kind: Kind, scan_rows: int = HEADER_SCAN_ROWS
+) -> HeaderMatch | None:
     """The best header row for `kind` in the first rows of `grid`, or None if none has its required fields."""
     best: HeaderMatch | None = None
     last = min(grid.last_row, grid.first_row + scan_rows - 1)

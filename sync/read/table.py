@@ -113,7 +113,9 @@ def _map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
     offsets = [match.columns[name] - first_col for name in names]
     key_pos = names.index(key_field) if key_field in match.columns else None
 
-    raw_records: list[list[Any]] = []  # per record, the mapped cells (None for blank) in `names` order
+    raw_records: list[
+        list[Any]
+    ] = []  # per record, the mapped cells (None for blank) in `names` order
     record_sections: list[str | None] = []
     rows: list[int] = []
     joins: list[tuple[int, str, str]] = []  # continuation text, applied once values are typed
@@ -132,14 +134,20 @@ def _map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
             None if v is None or (isinstance(v, str) and not v.strip()) else v
             for v in [cells[o] for o in offsets]
         ]
-        if key_pos is not None and mapped[key_pos] is not None and len(mapped) - mapped.count(None) >= 2:
+        if (
+            key_pos is not None
+            and mapped[key_pos] is not None
+            and len(mapped) - mapped.count(None) >= 2
+        ):
             shape = "record"  # what _classify says of any row with its key and one more cell filled
         else:
             filled = {first_col + i: v for i, v in enumerate(cells) if not _blank(v)}
             if not filled:
                 continue  # blank or formatted-but-empty rows are not records
             values = dict(zip(names, mapped, strict=True))
-            shape = _classify(filled, values, fields, match, key_field, merged_width, row, raw_records)
+            shape = _classify(
+                filled, values, fields, match, key_field, merged_width, row, raw_records
+            )
             if shape == "section":
                 section = _text(next(iter(filled.values())))
                 if section not in sections:
@@ -240,7 +248,9 @@ def _coerce_column(field: Field, values: Sequence[Any]) -> tuple[list[Any], dict
     return typed, originals
 
 
-def _frame(columns: dict[str, list[Any]], names: list[str], fields: dict[str, Field]) -> pd.DataFrame:
+def _frame(
+    columns: dict[str, list[Any]], names: list[str], fields: dict[str, Field]
+) -> pd.DataFrame:
     """The records as a DataFrame of plain Python values, None for blanks.
 
     Text and date columns are built as object columns directly. Number columns go through
@@ -257,8 +267,10 @@ def _frame(columns: dict[str, list[Any]], names: list[str], fields: dict[str, Fi
             array = np.empty(len(values), dtype=object)
             array[:] = values
             series = pd.Series(array, dtype=object, copy=False)
-            if f is not None and f.type == "date" and not all(
-                v is None or type(v) is date or type(v) is str for v in values
+            if (
+                f is not None
+                and f.type == "date"
+                and not all(v is None or type(v) is date or type(v) is str for v in values)
             ):
                 # odd cells kept raw (a number out of the date range, a NaN): typed by
                 # pandas' inference, as the whole table once was
