@@ -66,7 +66,7 @@ def blob_rows(meta: dict[str, Any], payload: Any) -> list[list[Any]]:
     rows: list[list[Any]] = [
         [MARKER, VERSION],
         [json.dumps(meta, default=_encode, sort_keys=True)],
-        [hashlib.sha256(data).hexdigest()],
+        [hashlib.sha256(text.encode("ascii")).hexdigest()],  # of the text as stored
     ]
     rows += [[text[i : i + CHUNK]] for i in range(0, len(text), CHUNK)] or [[""]]
     return rows
@@ -81,6 +81,8 @@ def read_blob(rows: list[list[Any]]) -> Blob | None:
         meta = json.loads(str(rows[1][0]), object_hook=_decode)
         expected = str(rows[2][0])
         text = "".join(str(r[0]) if r and r[0] is not None else "" for r in rows[3:])
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != expected:
+            return Blob(meta=meta, payload=None, intact=False)  # changed by hand: not inflated
         if version == 1:
             data = text.encode("utf-8")
         else:
@@ -88,7 +90,7 @@ def read_blob(rows: list[list[Any]]) -> Blob | None:
         payload = json.loads(data, object_hook=_decode)
     except (ValueError, IndexError, TypeError, binascii.Error, zlib.error):
         return Blob(meta={}, payload=None, intact=False)
-    return Blob(meta=meta, payload=payload, intact=hashlib.sha256(data).hexdigest() == expected)
+    return Blob(meta=meta, payload=payload, intact=True)
 
 
 def sheet_blob(book: Any, name: str) -> Blob | None:

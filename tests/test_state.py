@@ -69,7 +69,7 @@ def test_a_changed_character_breaks_the_state() -> None:
 def test_a_state_built_to_inflate_without_end_is_not_read() -> None:
     filler = b'{"partners": {"x": "' + b"A" * 200_000_000 + b'"}}'
     packed = base64.b64encode(zlib.compress(filler, 9)).decode()
-    rows = [[MARKER, 2], ["{}"], [hashlib.sha256(filler).hexdigest()]]
+    rows = [[MARKER, 2], ["{}"], [hashlib.sha256(packed.encode()).hexdigest()]]  # intact
     rows += [[packed[i : i + CHUNK]] for i in range(0, len(packed), CHUNK)]
     blob = read_blob(rows)
     assert blob is not None and not blob.intact and blob.payload is None

@@ -435,9 +435,9 @@ class SheetScan:
     ) -> list[tuple[Area, Formula]]:
         """Multi-cell array and data-table formulas: no single cell inside them may be written."""
         sd = self.sheet_data
+        if not any(self.text.find(k, sd.inner_start, sd.inner_end) >= 0 for k in kinds):
+            return []  # nearly every sheet: no copy of a sheet of many megabytes needed
         body = self.text[sd.inner_start : sd.inner_end]
-        if not any(k in body for k in kinds):
-            return []
         out = []
         fq = re.escape(self.qn("f"))
         for m in re.finditer(r"<" + fq + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", body):
