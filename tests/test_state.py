@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 
 from sync.read.open import open_book
-from sync.state import CHUNK, MARKER, blob_rows, read_blob
+from sync.state import CHUNK, MARKER, blob_rows, read_blob, typed_records
 
 PAYLOAD = {
     "partners": {
@@ -45,9 +45,20 @@ def test_state_round_trips_through_a_saved_workbook(tmp_path: Path) -> None:
     blob = read_blob(open_book(tmp_path / "state.xlsx").sheet("_xlsync_state").rows)
     assert blob is not None and blob.intact
     assert blob.meta == {"saved": "2007-03-01T09:30:00"}
-    assert blob.payload == PAYLOAD
+    stored = blob.payload["partners"]["chorley"]["chorley\x1f7,a"]
+    assert stored["target_date"] == "2007-03-31"  # dates travel as ISO text ...
+    typed_records(blob.payload["partners"]["chorley"], ["target_date", "updated", "owner"])
+    assert blob.payload == PAYLOAD  # ... and are dates again by the fields that hold them
     stored = blob.payload["partners"]["chorley"]["chorley\x1f7,a"]
     assert type(stored["target_date"]) is date and type(stored["updated"]) is datetime
+
+
+def test_text_in_a_date_field_stays_text() -> None:
+    records = {"k": {"due": "TBC", "done": "2007-03-31", "seen": "2007-03-01T09:30:00"}}
+    typed_records(records, ["due", "done", "seen"])
+    assert records == {
+        "k": {"due": "TBC", "done": date(2007, 3, 31), "seen": datetime(2007, 3, 1, 9, 30)}
+    }
 
 
 def test_a_plain_json_state_from_version_1_still_reads() -> None:

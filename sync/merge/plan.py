@@ -245,10 +245,13 @@ def plan_merge(
             for name, theirs in rec.values.items():
                 if name not in compared:
                     continue
-                mine = now.get(name)
+                held = now.get(name, _MISSING)
+                mine = None if held is _MISSING else held
                 if mine == theirs and type(mine) is type(theirs):
-                    # what decide() says first of equal values: SAME; the view takes theirs
-                    if view is None:
+                    # what decide() says first of equal values: SAME; the view takes theirs.
+                    # A view still unmade that would be copied from `now`, which already holds
+                    # this very value, would not differ: the common case, decided here.
+                    if view is None and (view_from is not now or held is _MISSING):
                         view = _unless_same(view_from, name, theirs)
                     if view is not None:
                         view[name] = theirs

@@ -21,7 +21,14 @@ from sync.model import Register
 from sync.parallel import start_files
 from sync.read.open import Book, open_book
 from sync.read.table import paused_gc, read_register
-from sync.state import BASE_SHEET, HISTORY_SHEET, LOG_SHEET, STATE_SHEET, sheet_blob
+from sync.state import (
+    BASE_SHEET,
+    HISTORY_SHEET,
+    LOG_SHEET,
+    STATE_SHEET,
+    sheet_blob,
+    typed_records,
+)
 from sync.validate import (
     BATCH_RECORDS,
     canonical_frame,
@@ -192,7 +199,9 @@ def _normalised(partners: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((p, normalise_partner(p)) for p in partners)
 
 
-def read_issued_base(book: Book) -> tuple[dict[str, dict[str, Any]] | None, Finding | None]:
+def read_issued_base(
+    book: Book, kind: Kind
+) -> tuple[dict[str, dict[str, Any]] | None, Finding | None]:
     """The base an issued return carries, or None; a tampered base is a warning and ignored."""
     blob = sheet_blob(book, BASE_SHEET)
     if blob is None:
@@ -205,15 +214,22 @@ def read_issued_base(book: Book) -> tuple[dict[str, dict[str, Any]] | None, Find
             file=str(book.path),
             sheet=BASE_SHEET,
         )
-    return blob.payload.get("records", {}), None
+    return typed_records(blob.payload.get("records", {}), _date_fields(kind)), None
 
 
-def read_state(book: Book) -> dict[str, dict[str, dict[str, Any]]]:
+def _date_fields(kind: Kind) -> list[str]:
+    return [f.name for f in kind.fields if f.type == "date"]
+
+
+def read_state(book: Book, kind: Kind) -> dict[str, dict[str, dict[str, Any]]]:
     """The master's per-partner sync state (values last agreed), or empty."""
     blob = sheet_blob(book, STATE_SHEET)
     if blob is None or not blob.intact or not isinstance(blob.payload, dict):
         return {}
     partners: dict[str, dict[str, dict[str, Any]]] = blob.payload.get("partners", {})
+    dates = _date_fields(kind)
+    for records in partners.values():
+        typed_records(records, dates)
     return partners
 
 
@@ -296,7 +312,7 @@ def _reduced(
     base: dict[str, dict[str, Any]] | None = None
     error: XlsyncError | None = None
     try:
-        base, tampered = read_issued_base(book)
+        base, tampered = read_issued_base(book, register.kind)
     except XlsyncError as exc:
         error = exc
     else:
@@ -421,7 +437,9 @@ def merge_files(
             else:
                 inputs.append(item)
         history_field = next((f.name for f in register.kind.fields if f.history), None)
-        state = read_state(book)  # parsed once: after many merges it holds every record agreed
+        state = read_state(
+            book, register.kind
+        )  # parsed once: after many merges it holds every record agreed
         existing_log = sheet_rows(book, LOG_SHEET)
         existing_history = sheet_rows(book, HISTORY_SHEET)
         # nothing more is read from the master workbook: its grid and calamine's copy can go

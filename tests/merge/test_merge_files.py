@@ -226,6 +226,24 @@ def test_merging_twice_changes_nothing_and_writes_nothing(tmp_path: Path) -> Non
     assert master.read_bytes() == first
 
 
+def test_a_date_the_coordinator_changed_since_the_last_merge_is_kept(tmp_path: Path) -> None:
+    # The sync state remembers the 6 March 2007 the partner sent. When the coordinator then
+    # corrects the master's date and the same return comes in again, the partner has changed
+    # nothing since: the coordinator's date stays. (A state date read back as text would look
+    # like a change by the partner and undo the correction.)
+    from sync.write.patch import patch
+
+    master = make_master(tmp_path)
+    ret = chorley_return(tmp_path)
+    merge_files(master, [ret], today=TODAY)
+    assert load_workbook(master)["Register"]["I6"].value.date() == date(2007, 3, 6)
+    patch(master, master, {"Register!I6": date(2007, 3, 10)})
+    again = merge_files(master, [ret], today=TODAY)
+    assert [(c.ref, c.field) for c in again.plan.changes] == []
+    assert again.plan.conflicts == []
+    assert load_workbook(master)["Register"]["I6"].value.date() == date(2007, 3, 10)
+
+
 def test_a_pasted_formula_lands_as_text(tmp_path: Path) -> None:
     master = make_master(tmp_path)
     merge_files(master, [chorley_return(tmp_path, formula=True)], today=TODAY)
