@@ -361,9 +361,10 @@ class _Patcher:
             cell = doc.cell(r, c)
             if value in (None, "") and cell is None and (r, c) not in base_style:
                 continue  # clearing a cell that does not exist
-            style = base_style.get(
-                (r, c), cell.style if cell is not None else doc.default_style(r, c)
-            )
+            if (r, c) in base_style:
+                style = base_style[(r, c)]
+            else:
+                style = cell.style if cell is not None else doc.default_style(r, c)
             if cell is not None and doc.formula(cell) is not None:
                 self.formula_overwritten = True
             content, style = self._content(value, style, CellRef(name, r, c))
