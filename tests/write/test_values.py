@@ -315,3 +315,34 @@ def test_rows_are_inserted_in_a_gap_and_after_the_last(tmp_path: Path) -> None:
         "row 9",
     ]
     assert (ws["B4"].value, ws["C12"].value, ws["B6"].value) == ("gap", "after", "beside")
+
+
+def test_parts_deflated_ahead_on_threads_read_back_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parts over BIG_PART are deflated on two threads before the zip is written; with the
+    # threshold at zero every part of a small workbook goes that way.
+    from sync.write import package
+
+    deflate = package._deflate
+    src, threaded, plain = (
+        register_workbook(tmp_path / "a.xlsx"),
+        tmp_path / "b.xlsx",
+        tmp_path / "c.xlsx",
+    )
+    edits = {"Register!D2": 2.5, "Register!B3": "Agreed at committee & noted"}
+    patch(src, plain, edits)
+    monkeypatch.setattr(package, "BIG_PART", 0)
+    handed: list[int] = []
+    monkeypatch.setattr(package, "_deflate", lambda p: handed.append(len(p)) or deflate(p))
+    patch(src, threaded, edits)
+    assert len(handed) > 5  # the parts did go through the threads
+    with zipfile.ZipFile(threaded) as a, zipfile.ZipFile(plain) as b:
+        assert a.testzip() is None  # every CRC checks out
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+            assert a.getinfo(name).compress_type == b.getinfo(name).compress_type
+    assert changed_cells(plain, threaded) == {}
+    ws = load(threaded)["Register"]
+    assert (ws["D2"].value, ws["B3"].value) == (2.5, "Agreed at committee & noted")
