@@ -17,7 +17,7 @@ Every measured run is a child process (`run.py --child TASK ARGS...`). Wall time
 starting the child to its exit, so interpreter start and imports count for both sides. Peak
 memory is the larger of the child's ru_maxrss (os.wait4: its own peak, or its largest worker's)
 and the peak of the proportional set size summed over the child and its worker processes,
-sampled every 100 ms (worker processes are counted once, their shared pages split). A merge run
+sampled every 500 ms (worker processes are counted once, their shared pages split). A merge run
 starts from a fresh copy of the master, copied before the clock starts.
 """
 
@@ -156,9 +156,10 @@ def measure(task: str, *args: str) -> Run:
         while not done.is_set():
             total = sum(_pss_kb(p) for p in _descendants(proc.pid))
             peak[0] = max(peak[0], total)
-            # smaps_rollup walks the whole address space: for a 1 GB process every read costs
-            # milliseconds of CPU taken from the run being measured, so sample at 10 Hz
-            done.wait(0.1)
+            # smaps_rollup walks the whole address space: at 1.7 GB one read takes ~27 ms of
+            # CPU from the run being measured (a quarter of a core at 10 Hz, on two cores), so
+            # sample at 2 Hz; the single largest process's peak comes exactly from wait4
+            done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
