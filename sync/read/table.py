@@ -217,7 +217,11 @@ def _coerce_column(field: Field, values: Sequence[Any]) -> tuple[list[Any], dict
         return [
             None
             if v is None
-            else v.replace("\r\n", "\n").replace("\u00a0", " ").strip()
+            else (
+                v.strip()  # most text: no Windows line ends or non-breaking spaces to mend
+                if "\r" not in v and "\u00a0" not in v
+                else v.replace("\r\n", "\n").replace("\u00a0", " ").strip()
+            )
             if type(v) is str
             else _text(v)
             for v in values
