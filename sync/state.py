@@ -61,7 +61,9 @@ def blob_rows(meta: dict[str, Any], payload: Any) -> list[list[Any]]:
     # dates go in as ISO text, without a Python call for each of a large state's million
     # dates; typed_records turns them back by the fields that hold dates
     data = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
-    text = base64.b64encode(zlib.compress(data, 1)).decode("ascii")
+    # without base64's "=" padding: a last chunk of only "=" would be taken for a formula
+    # by a writer such as openpyxl (issued returns are built with it)
+    text = base64.b64encode(zlib.compress(data, 1)).decode("ascii").rstrip("=")
     rows: list[list[Any]] = [
         [MARKER, VERSION],
         [json.dumps(meta, default=_encode, sort_keys=True)],
@@ -85,7 +87,8 @@ def read_blob(rows: list[list[Any]]) -> Blob | None:
         if version == 1:
             payload = json.loads(text, object_hook=_decode)
         else:
-            payload = orjson.loads(_inflate(base64.b64decode(text, validate=True)))
+            padded = text + "=" * (-len(text) % 4)
+            payload = orjson.loads(_inflate(base64.b64decode(padded, validate=True)))
     except (ValueError, IndexError, TypeError, binascii.Error, zlib.error, orjson.JSONDecodeError):
         return Blob(meta={}, payload=None, intact=False)
     return Blob(meta=meta, payload=payload, intact=True)
