@@ -286,13 +286,13 @@ def _read_central_directory(f: BinaryIO, file_size: int, path: Path) -> dict[str
     while pos + 46 <= len(directory) and directory[pos : pos + 4] == b"PK\x01\x02":
         if len(parts) >= MAX_ZIP_ENTRIES:
             raise HostileFile(f"is a zip archive of more than {MAX_ZIP_ENTRIES:,} parts", path)
-        (flags, method, crc, csize, usize, nlen, elen, clen, offset) = struct.unpack_from(
+        (flags, method, crc, csize, usize, nlen, elen, comment_len, offset) = struct.unpack_from(
             "<HH4xIIIHHH8xI", directory, pos + 8
         )
         del crc
         raw_name = directory[pos + 46 : pos + 46 + nlen]
         extra = directory[pos + 46 + nlen : pos + 46 + nlen + elen]
-        pos += 46 + nlen + elen + clen
+        pos += 46 + nlen + elen + comment_len
         usize, csize, offset = _zip64_sizes(extra, usize, csize, offset)
         name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
         part = Part(name, offset, csize, usize, method, nlen)
