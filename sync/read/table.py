@@ -68,6 +68,8 @@ def locate_table(book: Book, kinds: Iterable[Kind], sheet: str | None = None) ->
     best: HeaderMatch | None = None
     best_rank: tuple[Any, ...] = ()
     for name in names:
+        if best is not None and best_rank[0] and name in book.hidden:
+            break  # a table on a visible sheet outranks any on a hidden one: no need to read them
         grid = book.sheet(name)
         for kind in kinds:
             match = find_header(grid, kind)

@@ -109,6 +109,20 @@ def test_a_hidden_first_sheet_is_passed_over(tmp_path: Path) -> None:
     assert reg.value(0, "recommendation") == "Old"
 
 
+def test_hidden_sheets_are_not_read_once_a_visible_one_holds_the_table(tmp_path: Path) -> None:
+    from sync.read.open import open_book
+
+    lists = Sheet(name="Lists", hidden=True, header=["Ref", "Recommendation"], rows=[["1", "x"]])
+    current = Sheet(name="Current", header=["Ref", "Recommendation"], rows=[["1", "New"]])
+    path = build(tmp_path / "h.xlsx", lists, current)
+    book = open_book(path)
+    reg = read_register(path, book=book)
+    assert reg.sheet == "Current"
+    assert set(book._grids) == {"Current"}  # the hidden drop-down list was never parsed
+    only_hidden = build(tmp_path / "o.xlsx", lists, Sheet(name="Notes", rows=[["Read me"]]))
+    assert read_register(only_hidden).sheet == "Lists"  # with no visible table, hidden ones count
+
+
 def test_a_row_without_ref_but_with_a_status_is_kept_as_a_record(tmp_path: Path) -> None:
     sheet = Sheet(
         header=["Ref", "Recommendation", "Status"],
