@@ -436,7 +436,14 @@ def validate_paths(
     report = Report()
     registers: dict[str, Register] = {}
     results = map_files(
-        validate_file, files, schema, today, password, progress=progress, label=lambda p: p.name
+        validate_files,
+        files,
+        schema,
+        today,
+        password,
+        progress=progress,
+        label=lambda p: p.name,
+        batched=True,
     )
     for path, (file_report, register) in zip(files, results, strict=True):
         report.files.append(file_report)
