@@ -437,9 +437,8 @@ def merge_files(
             else:
                 inputs.append(item)
         history_field = next((f.name for f in register.kind.fields if f.history), None)
-        state = read_state(
-            book, register.kind
-        )  # parsed once: after many merges it holds every record agreed
+        # parsed once: after many merges it holds every record agreed
+        state = read_state(book, register.kind)
         existing_log = sheet_rows(book, LOG_SHEET)
         existing_history = sheet_rows(book, HISTORY_SHEET)
         # nothing more is read from the master workbook: its grid and calamine's copy can go

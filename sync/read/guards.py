@@ -531,13 +531,11 @@ def column_number(letters: bytes) -> int:
 # single spaces, short lowercase attribute names; openpyxl adds a space before `/>`. Anything
 # else (r-less cells, other whitespace, a second r, prefixes) sends the part to the exact but
 # slower walk.
-_ODD_CELL = re.compile(
-    rb'<c(?! r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
-)
+_USUAL_CELL_TAG = rb' r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>'
+_ODD_CELL = re.compile(rb"<c(?!" + _USUAL_CELL_TAG + rb")[\s/>]")
 # The same, or a cell beyond the near box below: a piece with neither is measured cheaply.
 _ODD_OR_FAR_CELL = re.compile(
-    rb'<c(?:(?! r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
-    rb'|(?= r="(?:[A-Za-z]{2}|[A-Za-z]\d{6})))'
+    rb"<c(?:(?!" + _USUAL_CELL_TAG + rb")[\s/>]" + rb'|(?= r="(?:[A-Za-z]{2}|[A-Za-z]\d{6})))'
 )
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 # A value-holding cell written the usual way: not `<c .../>`, not `<c ...></c>`. calamine

@@ -115,9 +115,8 @@ def _map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
     offsets = [match.columns[name] - first_col for name in names]
     key_pos = names.index(key_field) if key_field in match.columns else None
 
-    raw_records: list[
-        list[Any]
-    ] = []  # per record, the mapped cells (None for blank) in `names` order
+    # per record, the mapped cells (None for blank) in `names` order
+    raw_records: list[list[Any]] = []
     record_sections: list[str | None] = []
     rows: list[int] = []
     joins: list[tuple[int, str, str]] = []  # continuation text, applied once values are typed
