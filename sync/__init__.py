@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from sync.model import Register
     from sync.read.table import read_register
     from sync.report.data import kind_to_dict, kinds_summary
-    from sync.validate import validate_register, validate_workbooks
+    from sync.validate import validate_register
+    from sync.workbooks import validate_workbooks
     from sync.write.patch import AppendRows, Edits, NewSheet, patch, patch_workbook
 
 _WHERE = {
@@ -40,7 +41,7 @@ _WHERE = {
     "merge_files": "sync.merge.run",
     "read_register": "sync.read.table",
     "validate_register": "sync.validate",
-    "validate_workbooks": "sync.validate",
+    "validate_workbooks": "sync.workbooks",
 }
 
 __all__ = [

@@ -53,7 +53,7 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
     from sync.merge.run import merge_files
     from sync.report.committee import build_report
     from sync.status import master_status
-    from sync.validate import validate_workbooks
+    from sync.workbooks import validate_workbooks
     from sync.write.patch import patch
 
     folder = Path(folder)

@@ -14,7 +14,7 @@ from sync.merge.run import match_partner, sheet_rows, to_table
 from sync.read.open import open_book
 from sync.read.table import read_register
 from sync.state import LOG_SHEET
-from sync.validate import expand_paths
+from sync.workbooks import expand_paths
 
 DONE = ("Complete", "Closed")
 

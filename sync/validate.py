@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +15,15 @@ import pandera.pandas as pa
 
 from sync.cells import a1
 from sync.errors import XlsyncError
-from sync.findings import FileReport, Finding, Report, make_finding, sort_findings
+from sync.findings import FileReport, Finding, make_finding, sort_findings
 from sync.kinds import Field, Kind
 from sync.model import Register, clean
+from sync.read.open import Book
 from sync.read.table import paused_gc, read_register
 from sync.rules import RULES, Context, key_series
 
 EXCEL_CELL_LIMIT = 32_767
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 _FORMULA_START = ("=", "+", "@")
-
-Progress = Callable[[int, int, str], None]
 
 
 def canonical_frame(register: Register) -> tuple[pd.DataFrame, list[Finding]]:
@@ -64,6 +63,14 @@ def _objects(values: list[Any], index: pd.Index) -> pd.Series:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return pd.Series(array, index=index, dtype=object, copy=False)
+
+
+def warm_up() -> None:
+    """Have pandera load and register its pandas backends now rather than on the first
+    validation (about a tenth of a second), so that a thread can do it while a workbook is
+    being parsed."""
+    column = pa.Column(None, checks=[pa.Check(lambda s: s.notna(), name="warm")], nullable=True)
+    pa.DataFrameSchema({"x": column}).validate(pd.DataFrame({"x": [1]}), lazy=True)
 
 
 def validate_register(register: Register, today: date | None = None) -> list[Finding]:
@@ -182,38 +189,92 @@ def _schema(kind: Kind, frame: pd.DataFrame, ctx: Context) -> pa.DataFrameSchema
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
 
 
-def _each(test: Callable[[list[Any]], list[bool]], name: str) -> pa.Check:
+def _each(
+    test: Callable[[list[Any]], list[bool]],
+    name: str,
+    quick: Callable[[list[Any]], bool] | None = None,
+) -> pa.Check:
     """A check of every value of a column, run as one comprehension over the column's values
-    rather than a Python call per value through Series.map."""
-    return pa.Check(
-        lambda s: pd.Series(test(s.tolist()), index=s.index, dtype=bool), name=name, ignore_na=False
-    )
+    rather than a Python call per value through Series.map.
+
+    `quick`, if given, answers "does every value pass?" with C-speed builtins (a set of types,
+    the longest text). It may say no when unsure; only then is the comprehension run. Most
+    columns of most registers pass most checks, and the comprehensions were most of checking
+    a large clean register.
+    """
+
+    def check(s: pd.Series) -> pd.Series:
+        values = s.tolist()
+        if quick is not None and quick(values):
+            return pd.Series(True, index=s.index, dtype=bool)
+        return pd.Series(test(values), index=s.index, dtype=bool)
+
+    return pa.Check(check, name=name, ignore_na=False)
+
+
+def _only(values: list[Any], *types: type) -> bool:
+    """Whether every value is exactly one of `types` (None is always allowed)."""
+    return set(map(type, values)) <= {type(None), *types}
+
+
+def _all_text(values: list[Any], test: Callable[[Iterable[str]], bool]) -> bool:
+    """`test` over the non-empty texts, when every value is text or None; False otherwise."""
+    try:
+        return test(filter(None, values))  # str methods refuse anything but text: TypeError
+    except TypeError:
+        return False
 
 
 def _field_checks(f: Field) -> list[pa.Check]:
     limit = EXCEL_CELL_LIMIT
     checks = [
-        _each(lambda vs: [not (isinstance(v, str) and len(v) > limit) for v in vs], "too-long"),
+        _each(
+            lambda vs: [not (isinstance(v, str) and len(v) > limit) for v in vs],
+            "too-long",
+            # only text has a length among read values; anything else leaves the long way
+            lambda vs: _only(vs, str) and max(map(len, filter(None, vs)), default=0) <= limit,
+        ),
     ]
     if f.required:
         checks.append(
             _each(
                 lambda vs: [not (v is None or (isinstance(v, str) and not v.strip())) for v in vs],
                 "missing-value",
+                lambda vs: None not in vs and "" not in vs and _all_text(vs, _none_blank),
             )
         )
     if f.vocabulary:
         allowed = set(f.vocabulary)
-        checks.append(_each(lambda vs: [v is None or v in allowed for v in vs], "not-allowed"))
+        checks.append(
+            _each(
+                lambda vs: [v is None or v in allowed for v in vs],
+                "not-allowed",
+                lambda vs: _only(vs, str) and set(vs) <= {None, *allowed},
+            )
+        )
     if f.type == "date":
         checks.append(
-            _each(lambda vs: [v is None or isinstance(v, date) for v in vs], "not-a-date")
+            _each(
+                lambda vs: [v is None or isinstance(v, date) for v in vs],
+                "not-a-date",
+                lambda vs: _only(vs, date, datetime),
+            )
         )
     if f.type in ("number", "integer"):
-        checks.append(_each(lambda vs: [v is None or _is_number(v) for v in vs], "not-a-number"))
+        checks.append(
+            _each(
+                lambda vs: [v is None or _is_number(v) for v in vs],
+                "not-a-number",
+                lambda vs: _only(vs, int, float),
+            )
+        )
     if f.type == "integer":
         checks.append(
-            _each(lambda vs: [not _is_number(v) or float(v).is_integer() for v in vs], "not-whole")
+            _each(
+                lambda vs: [not _is_number(v) or float(v).is_integer() for v in vs],
+                "not-whole",
+                lambda vs: _only(vs, int),
+            )
         )
     if f.min is not None or f.max is not None:
         low = f.min if f.min is not None else float("-inf")
@@ -231,6 +292,7 @@ def _field_checks(f: Field) -> list[pa.Check]:
             _each(
                 lambda vs: [not (isinstance(v, str) and v.startswith(_FORMULA_START)) for v in vs],
                 "formula-text",
+                lambda vs: _all_text(vs, _no_formula),
             )
         )
     return checks
@@ -292,6 +354,14 @@ def _failures(
     return findings
 
 
+def _none_blank(texts: Iterable[str]) -> bool:
+    return all(map(str.strip, texts))
+
+
+def _no_formula(texts: Iterable[str]) -> bool:
+    return not any(map(str.startswith, texts, repeat(_FORMULA_START)))
+
+
 def _field_params(kind: Kind, code: str, name: str, value: Any) -> dict[str, Any]:
     f = kind.field(name)
     if code == "not-allowed":
@@ -347,24 +417,6 @@ def _too_long(v: Any) -> bool:
     return isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the workbooks inside folders (not Excel's ~$ owner files)."""
-    found: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found += sorted(
-                c
-                for c in path.iterdir()
-                if c.is_file()
-                and c.suffix.lower() in WORKBOOK_SUFFIXES
-                and not c.name.startswith(("~$", "."))
-            )
-        else:
-            found.append(path)
-    return found
-
-
 def validate_file(
     path: Path,
     schema: str | Path | None = None,
@@ -386,14 +438,16 @@ def validate_files(
     schema: str | Path | None = None,
     today: date | None = None,
     password: str | None = None,
+    books: Mapping[Path, Book] | None = None,
 ) -> list[tuple[FileReport, Register | None]]:
     """validate_file for each path; small workbooks of one kind and layout are checked in
-    one pandera pass (see validate_many)."""
+    one pandera pass (see validate_many). `books` holds workbooks already opened and read."""
     out: list[tuple[FileReport, Register | None]] = []
     small: list[tuple[int, Path, Register, pd.DataFrame, list[Finding]]] = []
     for path in paths:
         try:
-            register = read_register(path, schema=schema, password=password)
+            book = books.get(path) if books else None
+            register = read_register(path, schema=schema, password=password, book=book)
         except XlsyncError as exc:
             out.append((FileReport(path=str(path), error=exc.line()), None))
             continue
@@ -420,55 +474,3 @@ def _file_report(path: Path, register: Register, findings: list[Finding]) -> Fil
         records=len(register),
         findings=findings,
     )
-
-
-def validate_paths(
-    paths: Sequence[str | Path],
-    schema: str | Path | None = None,
-    today: date | None = None,
-    password: str | None = None,
-    progress: Progress | None = None,
-) -> tuple[Report, dict[str, Register]]:
-    """Validate every workbook named or inside the folders named."""
-    from sync.parallel import map_files
-
-    files = expand_paths(paths)
-    report = Report()
-    registers: dict[str, Register] = {}
-    results = map_files(
-        validate_files,
-        files,
-        schema,
-        today,
-        password,
-        progress=progress,
-        label=lambda p: p.name,
-        batched=True,
-    )
-    for path, (file_report, register) in zip(files, results, strict=True):
-        report.files.append(file_report)
-        if register is not None:
-            registers[str(path)] = register
-    return report, registers
-
-
-def validate_workbooks(
-    paths: Sequence[str | Path],
-    schema: str | Path | None = None,
-    today: date | None = None,
-    password: str | None = None,
-    annotate_dir: Path | None = None,
-    progress: Progress | None = None,
-) -> Report:
-    """Validate workbooks and, if asked, write a marked-up copy of each into `annotate_dir`."""
-    report, registers = validate_paths(
-        paths, schema=schema, today=today, password=password, progress=progress
-    )
-    if annotate_dir is not None:
-        from sync.write.annotate import annotate_copy
-
-        for file_report in report.files:
-            register = registers.get(file_report.path)
-            if register is not None:
-                annotate_copy(register, file_report.findings, Path(annotate_dir))
-    return report

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -294,7 +296,7 @@ def test_schema_show_and_list_agree_with_json(tmp_path: Path) -> None:
 
 
 def test_fifty_returns_report_progress_file_by_file(tmp_path: Path) -> None:
-    from sync.validate import validate_paths
+    from sync.workbooks import validate_paths
 
     first = build(tmp_path / "returns" / "r00.xlsx", Sheet(header=HEADER, rows=[GOOD]))
     for n in range(1, 50):
@@ -306,6 +308,37 @@ def test_fifty_returns_report_progress_file_by_file(tmp_path: Path) -> None:
     assert len(report.files) == 50 and report.exit_code() == 0
     assert sorted(done for done, _, _ in seen) == list(range(1, 51))
     assert {total for _, total, _ in seen} == {50}
+
+
+def test_a_lone_workbook_is_read_while_a_module_loads_on_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.validate import validate_files
+    from sync.workbooks import read_ahead, validate_paths
+
+    (tmp_path / "loads_later.py").write_text(
+        "import threading\nTHREAD = threading.current_thread().name\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    path = build(
+        tmp_path / "return.xlsx", Sheet(header=HEADER, rows=[GOOD, row(Ref="9.", Status="Maybe")])
+    )
+    book = read_ahead(path, None, lambda: importlib.import_module("loads_later"))
+    assert book is not None and book.sheet_names == ["Register"]
+    import loads_later  # already imported, by the thread read_ahead started
+
+    assert loads_later.THREAD != threading.current_thread().name
+    # what was read ahead validates exactly as a workbook read in the usual way
+    report, _ = validate_paths([path], today=TODAY)
+    ((alone, _),) = validate_files([path], today=TODAY)
+    assert report.files[0].to_dict() == alone.to_dict()
+    assert [f.code for f in alone.findings] == ["not-allowed"]
+    # a file that cannot be read is left to the usual path, which reports it
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    assert read_ahead(bad, None, lambda: importlib.import_module("loads_later")) is None
+    report, _ = validate_paths([bad], today=TODAY)
+    assert report.files[0].error is not None and report.files[0].error.startswith("bad.xlsx: ")
 
 
 def test_returns_checked_together_find_what_each_finds_alone(tmp_path: Path) -> None:

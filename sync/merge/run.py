@@ -32,10 +32,10 @@ from sync.state import (
 from sync.validate import (
     BATCH_RECORDS,
     canonical_frame,
-    expand_paths,
     validate_canonical,
     validate_many,
 )
+from sync.workbooks import expand_paths
 from sync.write.atomic import check_not_open, fingerprint, lock
 
 Progress = Callable[[int, int, str], None]

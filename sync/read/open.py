@@ -85,10 +85,16 @@ class Book:
         self.close()
 
 
-def open_book(path: str | Path, password: str | None = None) -> Book:
+def open_book(
+    path: str | Path,
+    password: str | None = None,
+    while_parsing: Callable[[], object] | None = None,
+) -> Book:
     """Open `path` for reading values; raise UnreadableFile with a one-line reason if we cannot.
 
-    Macros in .xlsm and .xls files are never run: only cell values are read.
+    Macros in .xlsm and .xls files are never run: only cell values are read. `while_parsing`,
+    if given, is called once, as calamine starts parsing the first sheet read (calamine does
+    not hold the interpreter lock while it parses, so a thread started then runs beside it).
     """
     path = Path(path)
     if not path.exists():
@@ -110,9 +116,16 @@ def open_book(path: str | Path, password: str | None = None) -> Book:
     # One snapshot serves every check and calamine too, so a file re-saved while it is being
     # read cannot pass the checks in one version and be read in another.
     data = path.read_bytes()
+    first = _once(while_parsing)
     if container == "zip":
-        return _open_package(path, data, encrypted=False)
-    return _open_ole(path, data, password)
+        return _open_package(path, data, first, encrypted=False)
+    return _open_ole(path, data, password, first)
+
+
+def _once(fn: Callable[[], object] | None) -> Callable[[], Callable[[], object] | None]:
+    """`fn` the first time it is asked for, None after."""
+    waiting = [fn] if fn is not None else []
+    return lambda: waiting.pop() if waiting else None
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -127,7 +140,9 @@ def _open_csv(path: Path) -> Book:
 # --- Zip packages: xlsx, xlsm, ods --------------------------------------------------------
 
 
-def _open_package(path: Path, data: bytes, *, encrypted: bool) -> Book:
+def _open_package(
+    path: Path, data: bytes, first: Callable[[], Callable[[], object] | None], *, encrypted: bool
+) -> Book:
     pkg = Package(data, path)
     pkg.check_prologs()
     layout = package_layout(pkg)
@@ -143,7 +158,7 @@ def _open_package(path: Path, data: bytes, *, encrypted: bool) -> Book:
                     extent = guards.xlsx_sheet_extent(pkg, pkg.parts[part_name])
                     check_extent(extent, f"sheet '{name}'", path)
                     checked.add(part_name)
-        return _read_sheet(workbook, path, name, name not in hidden)
+        return _read_sheet(workbook, path, name, name not in hidden, first())
 
     return Book(path, layout.format, names, hidden, {}, workbook, encrypted, load)
 
@@ -179,13 +194,15 @@ def _parts_for(pkg: Package, layout: Layout, name: str) -> tuple[str, ...]:
 # --- OLE2: legacy .xls and encrypted packages ---------------------------------------------
 
 
-def _open_ole(path: Path, data: bytes, password: str | None) -> Book:
+def _open_ole(
+    path: Path, data: bytes, password: str | None, first: Callable[[], Callable[[], object] | None]
+) -> Book:
     guards.check_cfb_header(data[:512], len(data), path)
     streams = _ole_streams(path, data)
     if "encryptioninfo" in streams and "encryptedpackage" in streams:
         _check_encryption_info(path, data)
         package = _decrypt(path, data, password)
-        return _open_package(path, package, encrypted=True)
+        return _open_package(path, package, first, encrypted=True)
     if "workbook" in streams or "book" in streams:
         encrypted = guards.biff_encrypted(_workbook_stream(path, data))
         if encrypted:
@@ -195,7 +212,7 @@ def _open_ole(path: Path, data: bytes, password: str | None) -> Book:
         names, hidden = _worksheets(workbook)
 
         def load(name: str) -> SheetGrid:
-            return _read_sheet(workbook, path, name, name not in hidden)
+            return _read_sheet(workbook, path, name, name not in hidden, first())
 
         return Book(path, "xls", names, hidden, {}, workbook, encrypted, load)
     if "worddocument" in streams:
@@ -294,8 +311,16 @@ def _worksheets(workbook: Any) -> tuple[list[str], frozenset[str]]:
     return names, hidden
 
 
-def _read_sheet(workbook: Any, path: Path, name: str, visible: bool) -> SheetGrid:
+def _read_sheet(
+    workbook: Any,
+    path: Path,
+    name: str,
+    visible: bool,
+    meanwhile: Callable[[], object] | None = None,
+) -> SheetGrid:
     try:
+        if meanwhile is not None:
+            meanwhile()
         sheet = workbook.get_sheet_by_name(name)
         check_extent(Extent(sheet.height, sheet.width), f"sheet '{name}'", path)
         rows = sheet.to_python(skip_empty_area=True)
