@@ -11,6 +11,18 @@ from dateutil import parser as dateparser
 _ORDINAL = re.compile(r"\b(\d{1,2})\s*(st|nd|rd|th)\b", re.IGNORECASE)
 _HAS_DAY_AND_YEAR = re.compile(r"\d")
 _EXCEL_EPOCH = date(1899, 12, 30)
+# The two ways officers usually type a date, read without dateutil: "12 January 2007"
+# (after "12th" loses its suffix) and "12/01/2007", day first. Anything else, and any
+# impossible date, goes to dateutil, so these give exactly what it would.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2}) ([A-Za-z]{3,9}) (\d{4})")
+_DAY_SLASH_MONTH_YEAR = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_NUMBERS = {
+    **{name: n for n, name in enumerate(_MONTH_NAMES, 1)},
+    **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)},
+}
 
 
 def to_date(value: Any) -> date | None:
@@ -46,6 +58,9 @@ def parse_text_date(text: str) -> date | None:
     s = re.sub(r"\s+", " ", s.replace(",", " "))
     if re.fullmatch(r"\d+(\.\d+)?", s):
         return None  # a bare number is not a typed date
+    quick = _usual_date(s)
+    if quick is not None:
+        return quick
     try:
         parsed = dateparser.parse(s, dayfirst=True, default=datetime(1900, 1, 1))
     except (ValueError, OverflowError):
@@ -55,6 +70,22 @@ def parse_text_date(text: str) -> date | None:
     if parsed.year == 1900 and "1900" not in s:
         return None  # no year given
     return parsed.date()
+
+
+def _usual_date(s: str) -> date | None:
+    """The date in "12 January 2007" or "12/01/2007", if it is one; None leaves it to dateutil."""
+    if m := _DAY_MONTH_YEAR.fullmatch(s):
+        day, month, year = m[1], _MONTH_NUMBERS.get(m[2].lower()), m[3]
+    elif m := _DAY_SLASH_MONTH_YEAR.fullmatch(s):
+        day, month, year = m[1], int(m[3]), m[4]
+    else:
+        return None
+    if month is None:
+        return None
+    try:
+        return date(int(year), month, int(day))
+    except ValueError:
+        return None
 
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"

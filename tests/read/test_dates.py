@@ -1,10 +1,13 @@
-"""Progress cells split into their dated entries, as officers write them over the years."""
+"""Dates as officers type them, and progress cells split into their dated entries."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sync.read.dates import split_dated_notes
+from dateutil import parser as dateparser
+
+from sync.read import dates
+from sync.read.dates import parse_text_date, split_dated_notes
 
 
 def test_entries_start_at_a_date_that_opens_a_line_or_follows_a_full_stop() -> None:
@@ -31,3 +34,46 @@ def test_a_date_inside_a_sentence_stays_in_its_sentence() -> None:
         )
     ]
     assert split_dated_notes("   ") == []
+
+
+def test_usual_dates_read_without_dateutil_as_dateutil_reads_them() -> None:
+    """The quick reading of "12th January 2007" and "12/01/2007" agrees with dateutil for
+    every day and month (impossible ones included) in each form officers type."""
+    months = ["January", "february", "SEPT", "Sep", "Dec", "Mai", "Janury"]
+    forms = [
+        *(
+            f"{d}{suffix} {m} {y}"
+            for d in range(0, 33)
+            for m in months
+            for y in (2007, 2008)
+            for suffix in ("", "th")
+        ),
+        *(
+            f"{d}{sep}{m}{sep}{y}"
+            for d in range(0, 33)
+            for m in range(0, 14)
+            for y in (2007, 2008)
+            for sep in ("/", "-", ".")
+        ),
+        "06/03/2007",
+        "6/3/2007",
+        "13/25/2007",
+        "06/13/2007",
+        "29/02/2008",
+        "29/02/2007",
+        "1 March 2006",
+        "30th October 2006",
+        "31 April 2007",
+    ]
+    quick = 0
+    for text in forms:
+        normalised = dates._ORDINAL.sub(r"\1", text)
+        expected = None
+        try:
+            parsed = dateparser.parse(normalised, dayfirst=True, default=datetime(1900, 1, 1))
+            expected = parsed.date() if parsed else None
+        except (ValueError, OverflowError):
+            pass
+        assert parse_text_date(text) == expected, text
+        quick += dates._usual_date(normalised) is not None
+    assert quick > 1000  # most forms were read the quick way
