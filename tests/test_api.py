@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
+
+from builders import Sheet, build
 
 import sync
 
@@ -21,3 +25,18 @@ def test_validating_does_not_load_the_writer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_validating_a_workbook_with_findings_leaves_nothing_on_stderr(tmp_path: Path) -> None:
+    """pandera validates the frame in place and keeps its schema while the frame lives; if
+    the schema held the frame, both would live to interpreter exit, where pandera's clean-up
+    prints an 'Exception ignored' trace an officer would take for a crash."""
+    path = build(
+        tmp_path / "return.xlsx",
+        Sheet(header=["Ref", "Recommendation", "Status"], rows=[["1.", "Publicise", "Maybe"]]),
+    )
+    run = "from sync.cli import cli; cli()"
+    cli = [sys.executable, "-c", run, "validate", str(path), "--format", "json"]
+    out = subprocess.run(cli, capture_output=True, text=True)
+    assert out.returncode == 1 and out.stderr == ""
+    assert [f["rule"] for f in json.loads(out.stdout)["files"][0]["findings"]] == ["not-allowed"]
