@@ -140,12 +140,18 @@ class Package:
 
     # -- changing ---------------------------------------------------------------------------
 
-    def put(self, part: str, payload: bytes | str) -> None:
-        """Replace a part (keeping its zip entry and place) or add a new one at the end."""
-        if isinstance(payload, str):
+    def put(self, part: str, payload: bytes | str | list[str]) -> None:
+        """Replace a part (keeping its zip entry and place) or add a new one at the end.
+
+        Text may come as pieces to be joined, which are encoded one by one: a large sheet's
+        kept spans are plain ASCII and encode as a copy, whereas joined with one note holding
+        a "£" the whole text would be stored two bytes a character and encode slowly.
+        """
+        if isinstance(payload, str | list):
             name = self._names.get(_norm(part))
             bom = name is not None and self.data.get(name, b"").startswith(b"\xef\xbb\xbf")
-            payload = (b"\xef\xbb\xbf" if bom else b"") + payload.encode("utf-8")
+            pieces = [payload] if isinstance(payload, str) else payload
+            payload = b"".join([b"\xef\xbb\xbf" if bom else b"", *(p.encode() for p in pieces)])
         name = self._names.get(_norm(part))
         if name is None or name in self.removed:
             if name in self.removed:

@@ -338,10 +338,10 @@ class _Patcher:
             self._plan_sheet(plan, doc)
             if plan.notes:
                 add_notes(self.pkg, entry.part, doc, plan.notes)
-            text = doc.render()
+            pieces = doc.render_pieces()
         except (SheetError, CommentError) as exc:
             raise self.refuse(f"sheet {entry.name!r} cannot be patched: {exc}") from None
-        self.pkg.put(entry.part, text)
+        self.pkg.put(entry.part, pieces)
 
     def _plan_sheet(self, plan: _SheetPlan, doc: SheetDoc) -> None:
         name = plan.entry.name

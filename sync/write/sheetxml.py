@@ -12,8 +12,8 @@ from sync.write.ranges import Area, grow_sqref, parse_area
 from sync.write.sheetscan import CellSpan, RowSpan, SheetError, SheetScan
 from sync.write.xmltext import (
     Node,
-    apply_edits,
     attrs_of,
+    edited_pieces,
     escape_text,
     needs_preserve,
     retag,
@@ -139,6 +139,10 @@ class SheetDoc(SheetScan):
     # -- rendering ---------------------------------------------------------------------------
 
     def render(self) -> str:
+        return "".join(self.render_pieces())
+
+    def render_pieces(self) -> list[str]:
+        """The sheet's new XML as pieces to be joined (see Package.put)."""
         edits = list(self._edits)
         edits += self._render_rows()
         extent = self._extent()
@@ -159,7 +163,7 @@ class SheetDoc(SheetScan):
                 self.set_attr(dim, "ref", str(new))
         edits += [retag(node, raw) for node, raw in self._tags.values()]
         try:
-            return apply_edits(self.text, edits)
+            return edited_pieces(self.text, edits)
         except ValueError as exc:
             raise SheetError(str(exc)) from None
 

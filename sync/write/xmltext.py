@@ -103,6 +103,11 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
 
     An insertion (start == end) sorts before a replacement starting at the same offset.
     """
+    return "".join(edited_pieces(text, edits))
+
+
+def edited_pieces(text: str, edits: list[tuple[int, int, str]]) -> list[str]:
+    """apply_edits' result as the pieces it joins: kept spans and replacements in turn."""
     out = []
     pos = 0
     for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
@@ -112,7 +117,7 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
         out.append(new)
         pos = end
     out.append(text[pos:])
-    return "".join(out)
+    return out
 
 
 def retag(node: Node, raw: str) -> tuple[int, int, str]:

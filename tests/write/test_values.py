@@ -346,3 +346,22 @@ def test_parts_deflated_ahead_on_threads_read_back_exactly(
     assert changed_cells(plain, threaded) == {}
     ws = load(threaded)["Register"]
     assert (ws["D2"].value, ws["B3"].value) == (2.5, "Agreed at committee & noted")
+
+
+def test_a_part_given_as_pieces_is_stored_as_their_joined_text(tmp_path: Path) -> None:
+    """The patched sheet goes to Package.put as pieces, encoded one by one; the stored bytes
+    are those of the joined text, byte order mark and non-ASCII notes included."""
+    from sync.write.package import Package
+
+    src = register_workbook(tmp_path / "a.xlsx")
+    pkg = Package.read(src.read_bytes(), src)
+    pieces = ["<x>", "Cost £250 – agreed", "</x>", "", "\U0001f4c5 diary"]
+    pkg.put("xl/new.xml", pieces)
+    assert pkg.get("xl/new.xml") == "".join(pieces).encode("utf-8")
+    pkg.data["xl/worksheets/sheet1.xml"] = b"\xef\xbb\xbf" + pkg.get("xl/worksheets/sheet1.xml")
+    pkg.put("xl/worksheets/sheet1.xml", pieces)
+    assert pkg.get("xl/worksheets/sheet1.xml") == b"\xef\xbb\xbf" + "".join(pieces).encode()
+    # a write through the pieces path reads back with its note intact
+    out = tmp_path / "b.xlsx"
+    patch(src, out, {"Register!B3": "Agreed – £250"})
+    assert load(out)["Register"]["B3"].value == "Agreed – £250"
