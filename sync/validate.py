@@ -223,6 +223,15 @@ def _only(values: list[Any], *types: type) -> bool:
     return set(map(type, values)) <= {type(None), *types}
 
 
+def _texts_fit(values: list[Any], limit: int) -> bool:
+    """Whether no value is text longer than `limit`, when that is quick to tell: a column of
+    dates or numbers holds no text, and a column of text is measured with `len` alone."""
+    types = set(map(type, values))
+    if str not in types:
+        return True
+    return types <= {type(None), str} and max(map(len, filter(None, values)), default=0) <= limit
+
+
 def _all_text(values: list[Any], test: Callable[[Iterable[str]], bool]) -> bool:
     """`test` over the non-empty texts, when every value is text or None; False otherwise."""
     try:
@@ -237,8 +246,7 @@ def _field_checks(f: Field) -> list[pa.Check]:
         _each(
             lambda vs: [not (isinstance(v, str) and len(v) > limit) for v in vs],
             "too-long",
-            # only text has a length among read values; anything else leaves the long way
-            lambda vs: _only(vs, str) and max(map(len, filter(None, vs)), default=0) <= limit,
+            lambda vs: _texts_fit(vs, limit),
         ),
     ]
     if f.required:

@@ -275,7 +275,7 @@ def _frame(
             if (
                 f is not None
                 and f.type == "date"
-                and not all(v is None or type(v) is date or type(v) is str for v in values)
+                and not set(map(type, values)) <= {type(None), date, str}
             ):
                 # odd cells kept raw (a number out of the date range, a NaN): typed by
                 # pandas' inference, as the whole table once was
