@@ -11,6 +11,7 @@ from sync.merge.keys import normalise_partner
 from sync.merge.plan import AddedRow, CellChange, MergePlan, ReturnOutcome, Table, record_key
 from sync.merge.run import to_table
 from sync.merge.three_way import comparable, same
+from sync.read.open import check_file
 from sync.read.table import read_register
 from sync.write.atomic import check_not_open, fingerprint, lock
 from sync.write.patch import patch_workbook
@@ -90,6 +91,7 @@ def push_to_tracker(
     """Bring a partner's own workbook up to date with the master; only planned cells change."""
     from sync.merge.run import partner_of
 
+    tracker_path = check_file(tracker_path)
     stamp = None if dry_run else fingerprint(tracker_path)
     master_reg = read_register(master_path, schema=schema or "recommendations")
     keyed = "partner" in master_reg.columns
@@ -106,7 +108,6 @@ def push_to_tracker(
     result = PushResult(plan=plan)
     if dry_run or not (plan.changes or plan.added):
         return result
-    tracker_path = Path(tracker_path)
     check_not_open(tracker_path, force=force)
     with lock(tracker_path):
         edits = row_edits(plan, tracker_reg)

@@ -19,7 +19,7 @@ from sync.merge.keys import normalise_partner, normalise_ref
 from sync.merge.plan import MergePlan, Record, ReturnInput, ReturnOutcome, Table, plan_merge
 from sync.model import Register
 from sync.parallel import start_files
-from sync.read.open import Book, open_book
+from sync.read.open import Book, check_file, open_book
 from sync.read.table import paused_gc, read_register
 from sync.state import (
     BASE_SHEET,
@@ -398,7 +398,7 @@ def merge_files(
     progress: Progress | None = None,
 ) -> MergeResult:
     """Merge returns into the master. The master is read once; only planned cells change."""
-    master_path = Path(master_path)
+    master_path = check_file(master_path)  # before the lock, which leaves a file beside it
     target = Path(out) if out else master_path
     guard: Any = contextlib.nullcontext()
     if not dry_run:

@@ -96,11 +96,7 @@ def open_book(
     if given, is called once, as calamine starts parsing the first sheet read (calamine does
     not hold the interpreter lock while it parses, so a thread started then runs beside it).
     """
-    path = Path(path)
-    if not path.exists():
-        raise UnreadableFile("file not found", path)
-    if path.is_dir():
-        raise UnreadableFile("is a folder, not a workbook", path)
+    path = check_file(path)
     with open(path, "rb") as f:
         head = f.read(_HEAD_BYTES)
     container = sniff(path, head)
@@ -126,6 +122,16 @@ def _once(fn: Callable[[], object] | None) -> Callable[[], Callable[[], object] 
     """`fn` the first time it is asked for, None after."""
     waiting = [fn] if fn is not None else []
     return lambda: waiting.pop() if waiting else None
+
+
+def check_file(path: str | Path) -> Path:
+    """`path`, if it names a file; UnreadableFile with the usual line if it does not."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFile("file not found", path)
+    if path.is_dir():
+        raise UnreadableFile("is a folder, not a workbook", path)
+    return path
 
 
 # --- CSV ----------------------------------------------------------------------------------

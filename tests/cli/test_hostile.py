@@ -34,6 +34,7 @@ def _hostile() -> dict[str, Callable[[Path], Path]]:
         return h.write_zip(p, h.xlsx_parts({"T": h.sheet_xml(body, prolog=h.billion_laughs())}))
 
     return {
+        "missing": lambda p: p,  # a mistyped name
         "empty": empty,
         "truncated": lambda p: h.truncated(p, WORKBOOKS / "master.xlsx"),
         "pdf": pdf,
@@ -77,3 +78,5 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     assert lines and all(line.startswith("xlsync: Chorley.xlsx: ") for line in lines), result.stderr
     assert "Traceback" not in result.stderr + result.output
     assert master.read_bytes() == before
+    if kind == "missing":
+        assert not list(tmp_path.glob(".Chorley*"))  # no lock file made beside a missing one
