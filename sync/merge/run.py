@@ -404,7 +404,11 @@ def merge_files(
     if not dry_run:
         check_not_open(target, force=force)
         guard = lock(target)
-    with guard:
+    # The collector is paused for the merge: from the master read on, a large merge holds
+    # millions of objects and makes no cycles worth collecting, and each full collection
+    # walked them all (two seconds of a thirty-second merge of 300,000 rows; peak memory
+    # unchanged). What the merge leaves is freed as usual when it is dropped.
+    with guard, paused_gc():
         stamp = None if dry_run else fingerprint(master_path)
         (kind,) = candidate_kinds(schema or "recommendations")
         paths = [p for p in expand_paths(return_paths) if p.resolve() != master_path.resolve()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -10,8 +12,10 @@ import pytest
 from builders import Sheet, build
 
 from sync import merge_files
+from sync.errors import XlsyncError
+from sync.merge import run
 from sync.merge.plan import MergePlan
-from sync.parallel import PARALLEL_FROM, start_files
+from sync.parallel import PARALLEL_FROM, WORKER_NICENESS, start_files
 
 TODAY = date(2007, 3, 20)
 
@@ -84,3 +88,34 @@ def test_batched_files_come_back_in_order_one_result_each(monkeypatch: pytest.Mo
             n * n for n in items
         ]
         assert seen == list(range(1, 61))
+
+
+def _worker_state(n: int) -> tuple[int, int, bool]:
+    return os.nice(0), gc.get_freeze_count(), gc.isenabled()
+
+
+def test_workers_yield_and_keep_what_they_inherit_out_of_collections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XLSYNC_WORKERS", "2")
+    here = os.nice(0)
+    got = start_files(_worker_state, list(range(PARALLEL_FROM)), label=str).results()
+    assert {nice for nice, _, _ in got} == {here + WORKER_NICENESS}
+    assert all(frozen > 1000 and enabled for _, frozen, enabled in got)  # pandas and the rest
+    assert gc.get_freeze_count() == 0  # this process is left as it was
+
+
+def test_a_merge_pauses_the_collector_and_restores_it(
+    tmp_path: Path, workbooks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(workbooks / "master.xlsx", tmp_path / "master.xlsx")
+    seen: list[bool] = []
+    plan_merge = run.plan_merge
+    monkeypatch.setattr(
+        run, "plan_merge", lambda *a, **k: seen.append(gc.isenabled()) or plan_merge(*a, **k)
+    )
+    merge_files(tmp_path / "master.xlsx", [workbooks / "returns"], dry_run=True, today=TODAY)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(XlsyncError):
+        merge_files(tmp_path / "missing.xlsx", [workbooks / "returns"], today=TODAY)
+    assert gc.isenabled()
