@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from itertools import repeat
 from pathlib import Path
@@ -20,7 +20,7 @@ from sync.findings import FileReport, Finding, make_finding, sort_findings
 from sync.kinds import Field, Kind
 from sync.model import Register, clean
 from sync.read.open import Book
-from sync.read.table import paused_gc, read_register
+from sync.read.table import object_array, paused_gc, read_register
 from sync.rules import RULES, Context, key_series
 
 EXCEL_CELL_LIMIT = 32_767
@@ -61,9 +61,7 @@ def canonical_frame(register: Register) -> tuple[pd.DataFrame, list[Finding]]:
 
 
 def _objects(values: list[Any], index: pd.Index) -> pd.Series:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return pd.Series(array, index=index, dtype=object, copy=False)
+    return pd.Series(object_array(values), index=index, dtype=object, copy=False)
 
 
 def warm_up() -> None:
@@ -452,16 +450,24 @@ def validate_files(
     schema: str | Path | None = None,
     today: date | None = None,
     password: str | None = None,
-    books: Mapping[Path, Book] | None = None,
+    books: dict[Path, Book] | None = None,
 ) -> list[tuple[FileReport, Register | None]]:
     """validate_file for each path; small workbooks of one kind and layout are checked in
-    one pandera pass (see validate_many). `books` holds workbooks already opened and read."""
+    one pandera pass (see validate_many).
+
+    `books` holds workbooks already opened and read; each is taken out of it as its table
+    is read, so that its grid (as large as the register again) is gone before pandera runs.
+    """
     out: list[tuple[FileReport, Register | None]] = []
     small: list[tuple[int, Path, Register, pd.DataFrame, list[Finding]]] = []
     for path in paths:
         try:
-            book = books.get(path) if books else None
-            register = read_register(path, schema=schema, password=password, book=book)
+            register = read_register(
+                path,
+                schema=schema,
+                password=password,
+                book=books.pop(path, None) if books else None,
+            )
         except XlsyncError as exc:
             out.append((FileReport(path=str(path), error=exc.line()), None))
             continue

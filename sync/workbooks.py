@@ -61,6 +61,7 @@ def validate_paths(
         book = read_ahead(files[0], password, _load_validation)
         if book is not None:
             ahead[files[0]] = book
+        del book  # validate_files lets go of it once the table is read
     from sync.validate import validate_files
 
     report = Report()
