@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,18 +21,31 @@ OWNERS = ("partner", "coordinator")
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+_SPACES = re.compile(r"[\s\u00a0]+")
+_NOT_HEADER_CHARS = re.compile(r"[^a-z0-9/ ]")
+_SLASH = re.compile(r"\s*/\s*")
+_TERM_GAPS = re.compile(r"[\s\-_.]+")
+
+
 def normalise_header(text: object) -> str:
     """Header text reduced for matching: "Progress / Comments:" == "progress/comments"."""
-    s = str(text or "").strip().lower().replace("&", " and ")
-    s = re.sub(r"[\s\u00a0]+", " ", s)
-    s = re.sub(r"[^a-z0-9/ ]", "", s)
-    s = re.sub(r"\s*/\s*", "/", s)
+    return _normalised_header(str(text or ""))
+
+
+# Finding the header tries every cell of a workbook's first rows against every alias, and
+# three hundred returns repeat the same few dozen headers: each text is reduced once.
+@lru_cache(maxsize=4096)
+def _normalised_header(text: str) -> str:
+    s = text.strip().lower().replace("&", " and ")
+    s = _SPACES.sub(" ", s)
+    s = _NOT_HEADER_CHARS.sub("", s)
+    s = _SLASH.sub("/", s)
     return s.strip()
 
 
 def normalise_term(text: object) -> str:
     """A vocabulary term reduced for matching: case, spaces and hyphens ignored."""
-    return re.sub(r"[\s\-_.]+", " ", str(text or "").strip().lower()).strip()
+    return _TERM_GAPS.sub(" ", str(text or "").strip().lower()).strip()
 
 
 @dataclass(frozen=True, slots=True)
