@@ -7,7 +7,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -68,6 +68,8 @@ class Package:
     removed: set[str] = field(default_factory=set)
     _names: dict[str, str] = field(default_factory=dict)  # normalised part name -> zip name
     flavour: str = "transitional"
+    # parts of many megabytes, deflated on a thread from the moment they are put
+    _deflating: dict[str, tuple[bytes, Future[bytes]]] = field(default_factory=dict)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -160,10 +162,15 @@ class Package:
                 name = part.lstrip("/")
                 self._names[_norm(name)] = name
                 self.added.append(name)
+        self._deflating.pop(name, None)
         if name in self.data and self.data[name] == payload:
             self.changed.pop(name, None)
             return
         self.changed[name] = payload
+        if len(payload) > BIG_PART:
+            # zlib lets go of the interpreter lock: a patched 300,000-row sheet is deflated
+            # on the other core while the writer goes on to xlsync's own sheets
+            self._deflating[name] = (payload, _deflate_soon(payload))
 
     def remove(self, part: str) -> None:
         name = self._names.get(_norm(part))
@@ -188,9 +195,10 @@ class Package:
     def write(self, fileobj: io.BufferedIOBase | io.BytesIO) -> None:
         """The package as a zip: every kept entry in its original order and compression.
 
-        Parts of many megabytes are deflated on two threads before the zip is written (zlib
-        lets go of the interpreter lock while it works): a 300,000-row sheet and its shared
-        strings take most of a second each.
+        Parts of many megabytes are deflated on threads before the zip is written (zlib lets
+        go of the interpreter lock while it works): a 300,000-row sheet and its shared
+        strings take most of a second each. A changed one has been deflating since it was
+        put; the others start here.
         """
         entries: list[tuple[zipfile.ZipInfo, bytes]] = []
         for info in self.infos:
@@ -207,7 +215,8 @@ class Package:
             if info.compress_type == zipfile.ZIP_DEFLATED and len(payload) > BIG_PART
         ]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            deflated = {id(p): pool.submit(_deflate, p) for p in big}
+            early = {id(p): ready for p, ready in self._deflating.values()}
+            deflated = {id(p): early.get(id(p)) or pool.submit(_deflate, p) for p in big}
             with zipfile.ZipFile(fileobj, "w", allowZip64=True) as out:
                 for info, payload in entries:
                     ready = deflated.get(id(payload))
@@ -343,6 +352,17 @@ def _deflate(payload: bytes) -> bytes:
     """A raw deflate stream, as zipfile's own compressor for a level-1 entry makes it."""
     compressor = zlib.compressobj(_level(payload), zlib.DEFLATED, -15)
     return compressor.compress(payload) + compressor.flush()
+
+
+_soon: ThreadPoolExecutor | None = None
+
+
+def _deflate_soon(payload: bytes) -> Future[bytes]:
+    """`payload` deflated on xlsync's one deflating thread."""
+    global _soon
+    if _soon is None:
+        _soon = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsync-deflate")
+    return _soon.submit(_deflate, payload)
 
 
 class _Deflated:

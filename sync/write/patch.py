@@ -289,6 +289,10 @@ class _Patcher:
 
         for plan in plans.values():
             self._patch_sheet(plan)
+        if self.strings is not None:
+            # complete now (xlsync's own sheets hold their text inline), and once put it
+            # deflates on another core while they are written
+            self.strings.save()
         for sheet in edits.sheets:
             self._write_owned(sheet)
         self._finish()
@@ -303,8 +307,6 @@ class _Patcher:
             and self._has_formulas()
         ):
             self.book.full_calc_on_load()
-        if self.strings is not None:
-            self.strings.save()
         self.styles.save()
         if self.book.changed:
             self.pkg.put(self.book.part, self.book.render())

@@ -335,8 +335,14 @@ def test_parts_deflated_ahead_on_threads_read_back_exactly(
     monkeypatch.setattr(package, "BIG_PART", 0)
     handed: list[int] = []
     monkeypatch.setattr(package, "_deflate", lambda p: handed.append(len(p)) or deflate(p))
+    soon = package._deflate_soon
+    early: list[bytes] = []
+    monkeypatch.setattr(package, "_deflate_soon", lambda p: early.append(p) or soon(p))
     patch(src, threaded, edits)
     assert len(handed) > 5  # the parts did go through the threads
+    # the changed parts (the sheet, its shared strings) began deflating as they were put
+    assert any(b"Agreed at committee &amp; noted" in p for p in early)
+    assert any(b"<sheetData>" in p or b"<sheetData " in p for p in early)
     with zipfile.ZipFile(threaded) as a, zipfile.ZipFile(plain) as b:
         assert a.testzip() is None  # every CRC checks out
         assert a.namelist() == b.namelist()
