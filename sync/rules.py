@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sync.kinds import Kind, Rule
-from sync.merge.keys import normalise_partner, normalise_ref
+from sync.merge.keys import map_distinct, normalise_partner, normalise_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,26 +222,10 @@ def key_series(df: pd.DataFrame, kind: Kind) -> pd.Series:
             if kind.field(name).type == "ref" or name != "partner"
             else normalise_partner
         )
-        parts.append(_map_distinct(norm, values.tolist()))
+        parts.append(map_distinct(norm, values.tolist()))
     # joined in one pass: adding object Series together goes value by value anyway, slower
     keys = parts[0] if len(parts) == 1 else ["\x1f".join(p) for p in zip(*parts, strict=True)]
     return pd.Series(keys, index=df.index, dtype=object)
-
-
-def _map_distinct(fn: Callable[[Any], str], values: list[Any]) -> list[str]:
-    """`fn` of each value, worked out once per distinct text: a partner column holds a
-    handful of names over thousands of rows."""
-    done: dict[str, str] = {}
-    out = []
-    for v in values:
-        if type(v) is str:
-            hit = done.get(v)
-            if hit is None:
-                hit = done[v] = fn(v)
-            out.append(hit)
-        else:
-            out.append(fn(v))
-    return out
 
 
 def _unique_key(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 _SEPARATORS = re.compile(r"[\s.,;:/\-_()]+")
 
@@ -29,3 +31,19 @@ def normalise_partner(name: object) -> str:
     if name is None:
         return ""
     return _SEPARATORS.sub(" ", str(name).strip().lower()).strip()
+
+
+def map_distinct(fn: Callable[[Any], str], values: list[Any]) -> list[str]:
+    """`fn` of each value, worked out once per distinct text: a partner column holds a
+    handful of names over thousands of rows."""
+    done: dict[str, str] = {}
+    out = []
+    for v in values:
+        if type(v) is str:
+            hit = done.get(v)
+            if hit is None:
+                hit = done[v] = fn(v)
+            out.append(hit)
+        else:
+            out.append(fn(v))
+    return out

@@ -15,7 +15,7 @@ import pandas as pd
 from sync.errors import XlsyncError
 from sync.findings import Finding
 from sync.kinds import Kind, candidate_kinds
-from sync.merge.keys import normalise_partner, normalise_ref
+from sync.merge.keys import map_distinct, normalise_partner, normalise_ref
 from sync.merge.plan import MergePlan, Record, ReturnInput, ReturnOutcome, Table, plan_merge
 from sync.model import Register
 from sync.parallel import start_files
@@ -99,45 +99,32 @@ def _table(
     keyed: bool,
     partner: str | None,
 ) -> Table:
-    partners: dict[Any, str] = {}  # a handful of partner names over thousands of records
-    refs: dict[Any, str] = {}
-    records = []
+    # column by column: each distinct ref and partner is normalised once, and the keys are
+    # joined in one pass, rather than a call per record
+    n = len(rows)
+    at = {name: j for j, name in enumerate(names)}
+    refs = values[at[key_field]] if key_field in at else [None] * n
+    whos = [w or partner for w in values[at["partner"]]] if "partner" in at else [partner] * n
+    ref_keys = map_distinct(normalise_ref, refs)
+    if keyed:
+        partner_keys = map_distinct(normalise_partner, whos)
+        keys = [f"{p}\x1f{r}" for p, r in zip(partner_keys, ref_keys, strict=True)]
+    else:
+        keys = ref_keys
     with paused_gc():
-        for i, row_values in enumerate(zip(*values, strict=True)):
-            rec = dict(zip(names, row_values, strict=True))
-            who = rec.get("partner") or partner
-            ref = rec.get(key_field)
-            records.append(
-                Record(
-                    key=_record_key(who, ref, keyed, partners, refs),
-                    partner=str(who or ""),
-                    ref="" if ref is None else str(ref),
-                    values=rec,
-                    row=rows[i],
-                )
+        records = [
+            Record(
+                key,
+                str(who or ""),
+                "" if ref is None else str(ref),
+                dict(zip(names, row, strict=True)),
+                at_row,
             )
+            for key, who, ref, row, at_row in zip(
+                keys, whos, refs, zip(*values, strict=True), rows, strict=True
+            )
+        ]
     return Table(path, sheet, columns, records, last_row)
-
-
-def _record_key(
-    who: Any, ref: Any, keyed: bool, partners: dict[Any, str], refs: dict[Any, str]
-) -> str:
-    """record_key, with each distinct partner and text ref normalised once."""
-    if type(ref) is str:
-        ref_part = refs.get(ref)
-        if ref_part is None:
-            ref_part = refs[ref] = normalise_ref(ref)
-    else:
-        ref_part = normalise_ref(ref)
-    if not keyed:
-        return ref_part
-    if type(who) is str or who is None:
-        name = partners.get(who)
-        if name is None:
-            name = partners[who] = normalise_partner(who)
-    else:
-        name = normalise_partner(who)
-    return f"{name}\x1f{ref_part}"
 
 
 def _plain(value: Any) -> Any:
