@@ -28,10 +28,12 @@ XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 def escape_text(text: str) -> str:
     """Element text: &, <, > escaped; characters XML cannot hold stored the way Excel does."""
+    # most cell text: nothing to change. Every character XML cannot hold is unprintable to
+    # Python, so printable text skips the regex (a line break sends a note to it).
     if not ("&" in text or "<" in text or ">" in text or "_x" in text) and (
-        _ILLEGAL.search(text) is None
+        text.isprintable() or _ILLEGAL.search(text) is None
     ):
-        return text  # most cell text: nothing to change
+        return text
     text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
     text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -371,3 +371,16 @@ def test_a_part_given_as_pieces_is_stored_as_their_joined_text(tmp_path: Path) -
     out = tmp_path / "b.xlsx"
     patch(src, out, {"Register!B3": "Agreed – £250"})
     assert load(out)["Register"]["B3"].value == "Agreed – £250"
+
+
+def test_every_character_xml_cannot_hold_is_stored_escaped() -> None:
+    """Printable text skips the escaping regex; none of these characters is printable, so
+    each still comes out as Excel's _xHHHH_, alone or amid ordinary text."""
+    from sync.write.xmltext import escape_text
+
+    illegal = [*map(chr, range(0x00, 0x09)), "\x0b", "\x0c", *map(chr, range(0x0E, 0x20))]
+    illegal += ["\r", "\ufffe", "\uffff", "\ud800", "\udfff"]
+    for c in illegal:
+        assert escape_text(f"Cost {c}agreed") == f"Cost _x{ord(c):04X}_agreed", repr(c)
+    assert escape_text("Plain text, £250 – agreed") == "Plain text, £250 – agreed"
+    assert escape_text("line one\nline two\tend") == "line one\nline two\tend"
