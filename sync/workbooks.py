@@ -62,6 +62,8 @@ def validate_paths(
         if book is not None:
             ahead[files[0]] = book
         del book  # validate_files lets go of it once the table is read
+    else:
+        _load_validation()  # before any workers start, so that each inherits it
     from sync.validate import validate_files
 
     report = Report()

@@ -34,6 +34,7 @@ from sync.validate import (
     canonical_frame,
     validate_canonical,
     validate_many,
+    warm_up,
 )
 from sync.workbooks import expand_paths
 from sync.write.atomic import check_not_open, fingerprint, lock
@@ -399,7 +400,9 @@ def merge_files(
         stamp = None if dry_run else fingerprint(master_path)
         (kind,) = candidate_kinds(schema or "recommendations")
         paths = [p for p in expand_paths(return_paths) if p.resolve() != master_path.resolve()]
-        # the returns are read on the other cores while this process reads the master
+        # the returns are read on the other cores while this process reads the master;
+        # pandera's first-use set-up is done here first, so that each worker inherits it
+        warm_up()
         pending = start_files(
             read_returns, paths, kind, today, label=lambda p: p.name, batched=True
         )
