@@ -192,10 +192,12 @@ def plan_merge(
     fixed = {"partner", "section", kind.record_field}
     compared = {n for n in master.columns if n not in fixed}
     by_partner: dict[str, list[Record]] = {}
+    partner_keys: dict[str, str] = {}  # each of a handful of names normalised once
     for rec in master.records:
-        by_partner.setdefault(
-            normalise_partner(rec.partner) if keyed_by_partner else "", []
-        ).append(rec)
+        who = partner_keys.get(rec.partner) if keyed_by_partner else ""
+        if who is None:
+            who = partner_keys[rec.partner] = normalise_partner(rec.partner)
+        by_partner.setdefault(who, []).append(rec)
 
     for ret in returns:
         outcome = ReturnOutcome(path=ret.table.path, partner=ret.partner, status="unchanged")
