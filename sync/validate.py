@@ -451,12 +451,15 @@ def validate_files(
     today: date | None = None,
     password: str | None = None,
     books: dict[Path, Book] | None = None,
+    keep_registers: bool = True,
 ) -> list[tuple[FileReport, Register | None]]:
     """validate_file for each path; small workbooks of one kind and layout are checked in
     one pandera pass (see validate_many).
 
     `books` holds workbooks already opened and read; each is taken out of it as its table
     is read, so that its grid (as large as the register again) is gone before pandera runs.
+    Without `keep_registers` only the reports come back: a worker need not send each
+    register's records back to the main process when nothing will mark them up.
     """
     out: list[tuple[FileReport, Register | None]] = []
     small: list[tuple[int, Path, Register, pd.DataFrame, list[Finding]]] = []
@@ -483,7 +486,7 @@ def validate_files(
     checked = validate_many([(r, f, s) for _, _, r, f, s in small], today=today)
     for (at, path, register, _, _), findings in zip(small, checked, strict=True):
         out[at] = (_file_report(path, register, findings), register)
-    return out
+    return out if keep_registers else [(report, None) for report, _ in out]
 
 
 def _file_report(path: Path, register: Register, findings: list[Finding]) -> FileReport:

@@ -50,8 +50,10 @@ def validate_paths(
     today: date | None = None,
     password: str | None = None,
     progress: Progress | None = None,
+    keep_registers: bool = True,
 ) -> tuple[Report, dict[str, Register]]:
-    """Validate every workbook named or inside the folders named."""
+    """Validate every workbook named or inside the folders named; with `keep_registers`,
+    also the Register read from each (for marking it up)."""
     from sync.findings import Report
     from sync.parallel import map_files
 
@@ -75,6 +77,7 @@ def validate_paths(
         today,
         password,
         ahead,  # one file is validated in this process, so its Book need not travel
+        keep_registers,
         progress=progress,
         label=lambda p: p.name,
         batched=True,
@@ -123,7 +126,12 @@ def validate_workbooks(
 ) -> Report:
     """Validate workbooks and, if asked, write a marked-up copy of each into `annotate_dir`."""
     report, registers = validate_paths(
-        paths, schema=schema, today=today, password=password, progress=progress
+        paths,
+        schema=schema,
+        today=today,
+        password=password,
+        progress=progress,
+        keep_registers=annotate_dir is not None,
     )
     if annotate_dir is not None:
         from sync.write.annotate import annotate_copy

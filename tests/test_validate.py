@@ -302,12 +302,16 @@ def test_fifty_returns_report_progress_file_by_file(tmp_path: Path) -> None:
     for n in range(1, 50):
         shutil.copy(first, tmp_path / "returns" / f"r{n:02}.xlsx")
     seen: list[tuple[int, int, str]] = []
-    report, _ = validate_paths(
+    report, registers = validate_paths(
         [tmp_path / "returns"], today=TODAY, progress=lambda *a: seen.append(a)
     )
     assert len(report.files) == 50 and report.exit_code() == 0
     assert sorted(done for done, _, _ in seen) == list(range(1, 51))
     assert {total for _, total, _ in seen} == {50}
+    assert len(registers) == 50 and all(len(r) == 1 for r in registers.values())
+    # with nothing to mark up, the workers send back the reports alone, and the same ones
+    alone, none = validate_paths([tmp_path / "returns"], today=TODAY, keep_registers=False)
+    assert none == {} and alone.to_dict() == report.to_dict()
 
 
 def test_a_lone_workbook_is_read_while_a_module_loads_on_a_thread(
