@@ -29,9 +29,9 @@ class HeaderMatch:
         return (len(self.columns), len(self.columns) / len(self.kind.fields), -self.row)
 
 
-def match_header_cell(kind: Kind, text: object) -> str | None:
-    """The field a header cell names, ignoring guidance officers add ("Progress (please date)")."""
-    table = kind.alias_table()
+def match_header_cell(table: dict[str, str], text: object) -> str | None:
+    """The field a header cell names (by a kind's alias_table), ignoring guidance officers
+    add ("Progress (please date)")."""
     raw = str(text or "")
     for candidate in (raw, _PAREN.sub(" ", raw.strip().splitlines()[0] if raw.strip() else "")):
         norm = normalise_header(candidate)
@@ -45,6 +45,9 @@ def find_header(
 ) -> HeaderMatch | None:
     """The best header row for `kind` in the first rows of `grid`, or None if none has its required fields."""
     best: HeaderMatch | None = None
+    # looked up once here, not per cell: the cache compares a Kind unpickled in a worker with
+    # its own copy field by field, which cost a worker more than a second over 150 returns
+    table = kind.alias_table()
     last = min(grid.last_row, grid.first_row + scan_rows - 1)
     for row in range(grid.first_row, last + 1):
         values = grid.rows[row - grid.first_row]
@@ -58,7 +61,7 @@ def find_header(
                 others[grid.first_col + offset] = str(value)
                 continue
             col = grid.first_col + offset
-            name = match_header_cell(kind, value)
+            name = match_header_cell(table, value)
             if name is None or name in columns:
                 others[col] = " ".join(value.split())
                 continue
