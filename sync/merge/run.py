@@ -105,10 +105,10 @@ def _table(
     n = len(rows)
     at = {name: j for j, name in enumerate(names)}
     refs = values[at[key_field]] if key_field in at else [None] * n
-    whos = [w or partner for w in values[at["partner"]]] if "partner" in at else [partner] * n
+    owners = [w or partner for w in values[at["partner"]]] if "partner" in at else [partner] * n
     ref_keys = map_distinct(normalise_ref, refs)
     if keyed:
-        partner_keys = map_distinct(normalise_partner, whos)
+        partner_keys = map_distinct(normalise_partner, owners)
         keys = [f"{p}\x1f{r}" for p, r in zip(partner_keys, ref_keys, strict=True)]
     else:
         keys = ref_keys
@@ -122,7 +122,7 @@ def _table(
                 at_row,
             )
             for key, who, ref, row, at_row in zip(
-                keys, whos, refs, zip(*values, strict=True), rows, strict=True
+                keys, owners, refs, zip(*values, strict=True), rows, strict=True
             )
         ]
     return Table(path, sheet, columns, records, last_row)

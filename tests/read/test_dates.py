@@ -39,7 +39,7 @@ def test_a_date_inside_a_sentence_stays_in_its_sentence() -> None:
 def test_usual_dates_read_without_dateutil_as_dateutil_reads_them() -> None:
     """The quick reading of "12th January 2007" and "12/01/2007" agrees with dateutil for
     every day and month (impossible ones included) in each form officers type."""
-    months = ["January", "february", "SEPT", "Sep", "Dec", "Mai", "Janury"]
+    months = ["January", "february", "SEPT", "Sep", "Dec", "Mai", "Janvier"]
     forms = [
         *(
             f"{d}{suffix} {m} {y}"
