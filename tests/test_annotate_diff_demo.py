@@ -173,6 +173,8 @@ def test_the_readme_patch_api_is_public(tmp_path: Path) -> None:
     import sync
 
     out = tmp_path / "m.xlsx"
-    sync.patch(WORKBOOKS / "master.xlsx", out, {"Register!G6": "Complete", "Register!J6": date(2007, 3, 6)})
+    sync.patch(
+        WORKBOOKS / "master.xlsx", out, {"Register!G6": "Complete", "Register!J6": date(2007, 3, 6)}
+    )
     ws = load_workbook(out)["Register"]
     assert ws["G6"].value == "Complete" and ws["J6"].value.date() == date(2007, 3, 6)

@@ -29,9 +29,19 @@ def test_issued_returns_merged_master_and_report_convert_cleanly(tmp_path: Path)
     out = tmp_path / "converted"
     profile = tmp_path / "profile"
     proc = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-        capture_output=True, timeout=240,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        capture_output=True,
+        timeout=240,
     )
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")
     for f in files:

@@ -29,7 +29,17 @@ COMMANDS = _commands(cli)
 
 def test_the_commands_are_the_ones_documented() -> None:
     names = {" ".join(c) for c in COMMANDS}
-    assert {"inspect", "validate", "merge", "issue", "push", "status", "report", "diff", "demo"} <= names
+    assert {
+        "inspect",
+        "validate",
+        "merge",
+        "issue",
+        "push",
+        "status",
+        "report",
+        "diff",
+        "demo",
+    } <= names
     assert {"schema list", "schema show", "schema infer"} <= names
 
 

@@ -35,8 +35,12 @@ def ret(partner: str, *records: Record) -> ReturnInput:
 
 def plan(m: Table, *returns: ReturnInput) -> MergePlan:
     return plan_merge(
-        get_kind("recommendations"), m, list(returns), keyed_by_partner=True,
-        history_field="progress", date_field="updated",
+        get_kind("recommendations"),
+        m,
+        list(returns),
+        keyed_by_partner=True,
+        history_field="progress",
+        date_field="updated",
     )
 
 
@@ -45,7 +49,14 @@ def test_two_returns_for_one_record_each_agree_their_own_view() -> None:
     first = ret("Chorley", rec("Chorley", "8.", 4, status="Complete"), rec("Chorley", "9.", 5))
     second = ret(
         "Chorley",
-        rec("Chorley", "8.", 4, status="Complete", progress="1 March 2007 done", updated=date(2007, 3, 1)),
+        rec(
+            "Chorley",
+            "8.",
+            4,
+            status="Complete",
+            progress="1 March 2007 done",
+            updated=date(2007, 3, 1),
+        ),
     )
     given = copy.deepcopy(([r.values for r in m.records], first, second))
 
