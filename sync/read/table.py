@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -125,15 +126,17 @@ def _map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
     section: str | None = None
     last_row = match.row
 
+    # the mapped cells of a row picked in one call; a row too short for them is padded first
+    picks = [start + o for o in offsets]  # header columns lie inside the grid: start >= 0
+    pick = itemgetter(*picks) if len(picks) > 1 else (lambda r, i=picks[0]: (r[i],))
+    reach = max(picks) + 1
+
     first_index = match.row + 1 - grid.first_row
     for row, raw in enumerate(grid.rows[first_index:], start=match.row + 1):
-        cells = raw[start : start + width]  # header columns lie inside the grid: start >= 0
-        if len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]
         # _blank inlined: this runs once per cell of the register
         mapped = [
             None if v is None or (isinstance(v, str) and not v.strip()) else v
-            for v in [cells[o] for o in offsets]
+            for v in (pick(raw) if len(raw) >= reach else pick(_padded(raw, reach)))
         ]
         if (
             key_pos is not None
@@ -142,6 +145,7 @@ def _map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
         ):
             shape = "record"  # what _classify says of any row with its key and one more cell filled
         else:
+            cells = _padded(raw[start : start + width], width)
             filled = {first_col + i: v for i, v in enumerate(cells) if not _blank(v)}
             if not filled:
                 continue  # blank or formatted-but-empty rows are not records
@@ -205,6 +209,11 @@ def _map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
         continuations=continuations,
         format=book.format,
     )
+
+
+def _padded(cells: list[Any], width: int) -> list[Any]:
+    """`cells` with blanks added up to `width` (CSV rows may be ragged)."""
+    return cells if len(cells) >= width else [*cells, *([None] * (width - len(cells)))]
 
 
 def _coerce_column(field: Field, values: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
