@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from sync.model import Register, clean
 from sync.read.open import Book
 from sync.read.table import object_array, paused_gc, read_register
 from sync.rules import RULES, Context, key_series
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 EXCEL_CELL_LIMIT = 32_767
 _FORMULA_START = ("=", "+", "@")
@@ -461,32 +464,55 @@ def validate_files(
     Without `keep_registers` only the reports come back: a worker need not send each
     register's records back to the main process when nothing will mark them up.
     """
-    out: list[tuple[FileReport, Register | None]] = []
-    small: list[tuple[int, Path, Register, pd.DataFrame, list[Finding]]] = []
-    for path in paths:
+
+    def read(path: Path) -> Register:
+        book = books.pop(path, None) if books else None
+        return read_register(path, schema=schema, password=password, book=book)
+
+    def done(
+        path: Path, register: Register, _frame: pd.DataFrame, findings: list[Finding]
+    ) -> tuple[FileReport, Register | None]:
+        return _file_report(path, register, findings), register if keep_registers else None
+
+    def failed(path: Path, exc: XlsyncError) -> tuple[FileReport, Register | None]:
+        return FileReport(path=str(path), error=exc.line()), None
+
+    return validate_in_batches(paths, read, done, failed, today)
+
+
+def validate_in_batches(
+    items: Sequence[T],
+    read: Callable[[T], Register],
+    done: Callable[[T, Register, pd.DataFrame, list[Finding]], R],
+    failed: Callable[[T, XlsyncError], R],
+    today: date | None = None,
+) -> list[R]:
+    """For each item, `done(item, register, frame, findings)` with the Register `read` gives
+    and its findings, or `failed(item, error)` when it cannot be read; in the items' order.
+
+    Small tables are checked together (validate_many); a table over BATCH_RECORDS at once,
+    on its own, so that no more than one large register waits for the others.
+    """
+    out: list[Any] = []
+    small: list[tuple[int, T, Register, pd.DataFrame, list[Finding]]] = []
+    for item in items:
         try:
-            register = read_register(
-                path,
-                schema=schema,
-                password=password,
-                book=books.pop(path, None) if books else None,
-            )
+            register = read(item)
         except XlsyncError as exc:
-            out.append((FileReport(path=str(path), error=exc.line()), None))
-            continue
-        if len(register) > BATCH_RECORDS:
-            out.append(
-                (_file_report(path, register, validate_register(register, today=today)), register)
-            )
+            out.append(failed(item, exc))
             continue
         with paused_gc():
             frame, synonyms = canonical_frame(register)
-        small.append((len(out), path, register, frame, synonyms))
-        out.append((FileReport(path=str(path)), register))  # its findings are filled in below
+        if len(register) > BATCH_RECORDS:
+            findings = validate_canonical(register, frame, synonyms, today)
+            out.append(done(item, register, frame, findings))
+            continue
+        small.append((len(out), item, register, frame, synonyms))
+        out.append(None)  # filled in below
     checked = validate_many([(r, f, s) for _, _, r, f, s in small], today=today)
-    for (at, path, register, _, _), findings in zip(small, checked, strict=True):
-        out[at] = (_file_report(path, register, findings), register)
-    return out if keep_registers else [(report, None) for report, _ in out]
+    for (at, item, register, frame, _), findings in zip(small, checked, strict=True):
+        out[at] = done(item, register, frame, findings)
+    return out
 
 
 def _file_report(path: Path, register: Register, findings: list[Finding]) -> FileReport:

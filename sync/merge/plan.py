@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from sync.cells import CellRef
 from sync.findings import Finding
 from sync.kinds import Kind
-from sync.merge.keys import normalise_partner, normalise_ref
+from sync.merge.keys import map_distinct, normalise_partner, normalise_ref
 from sync.merge.three_way import Outcome, comparable, decide
 
 Values = dict[str, Any]
@@ -192,11 +192,12 @@ def plan_merge(
     fixed = {"partner", "section", kind.record_field}
     compared = {n for n in master.columns if n not in fixed}
     by_partner: dict[str, list[Record]] = {}
-    partner_keys: dict[str, str] = {}  # each of a handful of names normalised once
-    for rec in master.records:
-        who = partner_keys.get(rec.partner) if keyed_by_partner else ""
-        if who is None:
-            who = partner_keys[rec.partner] = normalise_partner(rec.partner)
+    owners = (
+        map_distinct(normalise_partner, [rec.partner for rec in master.records])
+        if keyed_by_partner
+        else [""] * len(master.records)
+    )
+    for rec, who in zip(master.records, owners, strict=True):
         by_partner.setdefault(who, []).append(rec)
 
     for ret in returns:

@@ -29,13 +29,7 @@ from sync.state import (
     sheet_blob,
     typed_records,
 )
-from sync.validate import (
-    BATCH_RECORDS,
-    canonical_frame,
-    validate_canonical,
-    validate_many,
-    warm_up,
-)
+from sync.validate import canonical_frame, validate_canonical, validate_in_batches, warm_up
 from sync.workbooks import expand_paths
 from sync.write.atomic import check_not_open, fingerprint, lock
 
@@ -265,32 +259,20 @@ def read_returns(paths: Sequence[Path], kind: Kind, today: date | None) -> list[
     """read_return for each path, or the one-line reason it could not be read (for worker
     processes). Small returns are validated together: for a return of 1,000 rows, most of
     the time is the fixed cost of a pandera pass."""
-    out: list[ReadReturn | str] = []
-    small: list[tuple[int, Book, Register, pd.DataFrame, list[Finding]]] = []
-    for path in paths:
-        try:
-            book = open_book(path)
-            register = read_register(path, schema=kind, book=book)
-        except XlsyncError as exc:
-            out.append(exc.line())
-            continue
-        frame, synonyms = canonical_frame(register)
-        if len(register) > BATCH_RECORDS:
-            out.append(
-                _reduced(
-                    book,
-                    register,
-                    frame,
-                    validate_canonical(register, frame, synonyms, today=today),
-                )
-            )
-            continue
-        small.append((len(out), book, register, frame, synonyms))
-        out.append("")  # filled in below
-    checked = validate_many([(r, f, s) for _, _, r, f, s in small], today=today)
-    for (at, book, register, frame, _), findings in zip(small, checked, strict=True):
-        out[at] = _reduced(book, register, frame, findings)
-    return out
+    books: dict[int, Book] = {}  # by id of the register read from it, until it is reduced
+
+    def read(path: Path) -> Register:
+        book = open_book(path)
+        register = read_register(path, schema=kind, book=book)
+        books[id(register)] = book
+        return register
+
+    def done(
+        _path: Path, register: Register, frame: pd.DataFrame, findings: list[Finding]
+    ) -> ReadReturn:
+        return _reduced(books.pop(id(register)), register, frame, findings)
+
+    return validate_in_batches(paths, read, done, lambda _path, exc: exc.line(), today)
 
 
 def _reduced(
