@@ -534,8 +534,10 @@ def column_number(letters: bytes) -> int:
 _USUAL_CELL_TAG = rb' r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>'
 _ODD_CELL = re.compile(rb"<c(?!" + _USUAL_CELL_TAG + rb")[\s/>]")
 # The same, or a cell beyond the near box below: a piece with neither is measured cheaply.
+# One look-ahead for the usual tag of a near cell (column A-Z, row under 100,000) finds both
+# at half the cost of asking the two questions in turn.
 _ODD_OR_FAR_CELL = re.compile(
-    rb"<c(?:(?!" + _USUAL_CELL_TAG + rb")[\s/>]" + rb'|(?= r="(?:[A-Za-z]{2}|[A-Za-z]\d{6})))'
+    rb'<c(?! r="[A-Za-z]\d{1,5}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
 )
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 # A value-holding cell written the usual way: not `<c .../>`, not `<c ...></c>`. calamine
