@@ -8,7 +8,7 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -191,3 +191,18 @@ def map_files(
     worker that raises anyway has its exception re-raised here, after the others finish.
     """
     return start_files(fn, items, *args, label=label, batched=batched).results(progress)
+
+
+_background: ThreadPoolExecutor | None = None
+
+
+def in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """`fn(*args)`, started now on a background thread.
+
+    For work that lets go of the interpreter lock (reading a file, hashing, inflating and
+    deflating), which then runs on another core while the caller goes on with its Python.
+    """
+    global _background
+    if _background is None:
+        _background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xlsync-background")
+    return _background.submit(fn, *args)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Collection
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -58,9 +59,25 @@ class Blob:
 
 def blob_rows(meta: dict[str, Any], payload: Any) -> list[list[Any]]:
     """The rows of a very hidden sheet holding `payload`: marker, metadata, checksum, chunks."""
+    return _packed(meta, _dumped(payload))
+
+
+def blob_rows_soon(meta: dict[str, Any], payload: Any) -> Future[list[list[Any]]]:
+    """blob_rows, with `payload` turned into JSON now and compressed on a background thread:
+    zlib lets go of the interpreter lock, so the caller's work goes on beside it (for the
+    state of 300,000 records, half a second of compressing 150 MB of JSON)."""
+    from sync.parallel import in_background
+
+    return in_background(_packed, meta, _dumped(payload))
+
+
+def _dumped(payload: Any) -> bytes:
     # dates go in as ISO text, without a Python call for each of a large state's million
     # dates; typed_records turns them back by the fields that hold dates
-    data = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+
+
+def _packed(meta: dict[str, Any], data: bytes) -> list[list[Any]]:
     # without base64's "=" padding: a last chunk of only "=" would be taken for a formula
     # by a writer such as openpyxl (issued returns are built with it)
     text = base64.b64encode(zlib.compress(data, 1)).decode("ascii").rstrip("=")

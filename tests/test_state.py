@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 
 from sync.read.open import open_book
-from sync.state import CHUNK, MARKER, blob_rows, read_blob, typed_records
+from sync.state import CHUNK, MARKER, blob_rows, blob_rows_soon, read_blob, typed_records
 
 PAYLOAD = {
     "partners": {
@@ -93,3 +93,14 @@ def test_a_state_built_to_inflate_without_end_is_not_read() -> None:
     rows += [[packed[i : i + CHUNK]] for i in range(0, len(packed), CHUNK)]
     blob = read_blob(rows)
     assert blob is not None and not blob.intact and blob.payload is None
+
+
+def test_a_blob_packed_on_a_background_thread_is_the_same_blob() -> None:
+    payload = {
+        "partners": {"Chorley": {f"{n},a": {"status": "Complete", "n": n} for n in range(500)}}
+    }
+    meta = {"saved": "2007-03-20T10:00:00"}
+    rows = blob_rows_soon(meta, payload).result()
+    assert rows == blob_rows(meta, payload)
+    blob = read_blob(rows)
+    assert blob is not None and blob.intact and blob.payload == payload

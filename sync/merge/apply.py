@@ -12,7 +12,7 @@ from sync.merge.plan import MergePlan
 from sync.merge.three_way import comparable
 from sync.model import Register
 from sync.read.open import Book
-from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows
+from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows_soon
 
 LOG_HEADER = ["When", "Partner", "Ref", "Field", "Old value", "New value", "Source", "Master cell"]
 HISTORY_HEADER = ["Date", "Partner", "Ref", "Progress note", "Source", "Merged"]
@@ -41,6 +41,13 @@ def edits_for(
 
     edits = row_edits(plan, register)
     stamp = now.replace(microsecond=0)
+    # the state first: it compresses on another core while the log and history are built
+    merged_state = {p: dict(v) for p, v in state.items()}
+    for partner, records in plan.agreed.items():
+        merged_state.setdefault(partner, {}).update(records)
+    state_rows = blob_rows_soon({"saved": stamp.isoformat()}, {"partners": merged_state})
+    del merged_state
+
     log = _clean_rows(existing_log, LOG_HEADER)
     for change in plan.changes:
         log.append(
@@ -86,16 +93,7 @@ def edits_for(
         )
     )
 
-    merged_state = {p: dict(v) for p, v in state.items()}
-    for partner, records in plan.agreed.items():
-        merged_state.setdefault(partner, {}).update(records)
-    edits.sheets.append(
-        NewSheet(
-            STATE_SHEET,
-            blob_rows({"saved": stamp.isoformat()}, {"partners": merged_state}),
-            state="veryHidden",
-        )
-    )
+    edits.sheets.append(NewSheet(STATE_SHEET, state_rows.result(), state="veryHidden"))
     return edits
 
 
@@ -145,12 +143,20 @@ def apply_plan(
     force: bool = False,
 ) -> tuple[Path | None, Path | None]:
     """Write the plan into `target` (the master, or --out). A plan that changes nothing writes nothing."""
-    from sync.write.patch import patch_workbook
+    from sync.write.patch import patch_workbook, read_source_soon
 
     if plan.is_empty:
         return None, None
+    # the master is read (and inflated) again for writing on another core, while the
+    # edits are made ready here
+    source_read = read_source_soon(source)
     edits = edits_for(plan, register, existing_log, existing_history, state, now or datetime.now())
     result = patch_workbook(
-        source, target, edits, expect_fingerprint=expect_fingerprint, force=force
+        source,
+        target,
+        edits,
+        expect_fingerprint=expect_fingerprint,
+        force=force,
+        source_read=source_read,
     )
     return target, result.backup

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sync.cells import CellRef
-from sync.errors import UnreadableFile, WriteRefused
+from sync.errors import UnreadableFile, WriteRefused, XlsyncError
 from sync.write import atomic
 from sync.write.book import SheetEntry, Workbook
 from sync.write.comments import CommentError, add_notes
@@ -113,6 +114,7 @@ def patch_workbook(
     force: bool = False,
     lock_timeout: float = atomic.DEFAULT_LOCK_TIMEOUT,
     recalc: bool = True,
+    source_read: Future[SourceRead] | None = None,
 ) -> PatchResult:
     """Apply `edits` to the workbook at `source` and save the result atomically at `target`.
 
@@ -120,7 +122,8 @@ def patch_workbook(
     Excel's limits (WriteRefused), when `source` no longer has `expect_fingerprint` (it changed
     on disk since it was read), or when Excel has `target` open (WorkbookLocked, unless
     `force`). With `recalc`, a workbook holding formulas is marked to recalculate on opening,
-    so totals over changed cells are never shown stale.
+    so totals over changed cells are never shown stale. `source_read`, from
+    read_source_soon(source), is `source` already being read.
     """
     source, target = Path(source), Path(target)
     _check(edits, source)
@@ -128,18 +131,13 @@ def patch_workbook(
         raise WriteRefused(f"cannot be saved: the folder {target.parent} does not exist", target)
     atomic.check_not_open(target, force)
     with atomic.lock(target, lock_timeout):
-        try:
-            raw = source.read_bytes()
-        except FileNotFoundError:
-            raise UnreadableFile("file not found", source) from None
-        except OSError as exc:
-            raise UnreadableFile(f"cannot be read ({exc.strerror})", source) from None
-        read_as = atomic.fingerprint_bytes(raw)
+        read_as, pkg = source_read.result() if source_read is not None else _read_source(source)
         if expect_fingerprint is not None and read_as != expect_fingerprint:
             raise WriteRefused(
                 "was changed on disk since xlsync read it; nothing was written, run again", source
             )
-        pkg = Package.read(raw, source)
+        if isinstance(pkg, XlsyncError):
+            raise pkg
         patcher = _Patcher(pkg, source, recalc)
         patcher.apply(edits)
         buffer = io.BytesIO()
@@ -164,6 +162,32 @@ def patch_workbook(
         backup=saved,
         fingerprint=atomic.fingerprint_bytes(payload),
     )
+
+
+# A workbook read for patching: the fingerprint of its bytes, and its package or why it has none.
+SourceRead = tuple[str, "Package | XlsyncError"]
+
+
+def read_source_soon(source: str | Path) -> Future[SourceRead]:
+    """`source` read for patch_workbook on a background thread: reading, hashing and
+    inflating the package mostly let go of the interpreter lock."""
+    from sync.parallel import in_background
+
+    return in_background(_read_source, Path(source))
+
+
+def _read_source(source: Path) -> SourceRead:
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile("file not found", source) from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot be read ({exc.strerror})", source) from None
+    read_as = atomic.fingerprint_bytes(raw)
+    try:
+        return read_as, Package.read(raw, source)
+    except XlsyncError as exc:  # raised once the fingerprint is checked: a change comes first
+        return read_as, exc
 
 
 def _check(edits: Edits, path: Path) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from xlfixtures import load, register_workbook
 
+from sync.cells import CellRef
 from sync.errors import WorkbookLocked, WriteRefused
 from sync.write import atomic
-from sync.write.patch import Edits, patch, patch_workbook
+from sync.write.patch import Edits, patch, patch_workbook, read_source_soon
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -168,6 +169,30 @@ def test_a_master_changed_since_it_was_read_is_never_overwritten(master: Path) -
     )
     assert master.read_bytes() == before
     patch_workbook(master, master, Edits(), expect_fingerprint=atomic.fingerprint(master))
+
+
+def test_a_master_read_ahead_is_patched_as_if_read_in_turn(master: Path, tmp_path: Path) -> None:
+    edits = Edits(cells={CellRef("Register", 3, 4): "Complete"})
+    stamp = atomic.fingerprint(master)
+    ahead, in_turn = tmp_path / "ahead.xlsx", tmp_path / "in_turn.xlsx"
+    patch_workbook(master, in_turn, edits, expect_fingerprint=stamp)
+    read = read_source_soon(master)
+    patch_workbook(master, ahead, edits, expect_fingerprint=stamp, source_read=read)
+    got, want = load(ahead), load(in_turn)
+    assert got["Register"]["D3"].value == "Complete"
+    for row_got, row_want in zip(
+        got["Register"].iter_rows(), want["Register"].iter_rows(), strict=True
+    ):
+        assert [c.value for c in row_got] == [c.value for c in row_want]
+
+
+def test_a_master_read_ahead_and_then_ruined_is_refused_as_changed(master: Path) -> None:
+    stamp = atomic.fingerprint(master)
+    master.write_bytes(b"not a zip: saved over by something else")
+    read = read_source_soon(master)
+    with pytest.raises(WriteRefused, match="was changed on disk since xlsync read it"):
+        patch_workbook(master, master, Edits(), expect_fingerprint=stamp, source_read=read)
+    assert master.read_bytes() == b"not a zip: saved over by something else"
 
 
 def test_a_change_during_the_write_is_caught_before_the_rename(master: Path) -> None:
