@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 import zlib
@@ -559,17 +560,20 @@ _R_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(rb"([A-Za-z]*)(\d+)")
 
 
-def xlsx_sheet_extent(pkg: Package, part: Part) -> Extent:
+def xlsx_sheet_extent(pkg: Package, part: Part, *, exact: bool = False) -> Extent:
     """The used range calamine will allocate for a worksheet part, or a close bound on it.
 
     A piece of a sheet written the usual way whose cells all lie in the near box (rows under
     100,000, columns A-Z: most pieces of most sheets) costs one regex scan; a piece with a
-    cell beyond it is measured exactly, from its value cells. When the near box itself would
-    pass the limit, the pieces it stood for are measured exactly too. Any other sheet is walked
-    cell by cell. Inflating the part also proves it holds no more than it declares.
+    cell beyond it is bounded by a few searches (see _value_bound), or measured exactly from
+    its value cells. When the near box itself would pass the limit, the pieces it stood for
+    are measured too. A bound that passes the limit is replaced by the exact extent, with
+    `exact`, before anything is refused. Any other sheet is walked cell by cell. Inflating the
+    part also proves it holds no more than it declares.
     """
     extent = Extent()
     near: list[int] = []  # the pieces measured only by the near box
+    bounded = False  # some piece is only bounded, a little above its cells
     for index, piece in enumerate(_tag_aligned(pkg.chunks(part))):
         if _PREFIXED.search(piece):
             return _unusual_extent(pkg, part)
@@ -578,17 +582,32 @@ def xlsx_sheet_extent(pkg: Package, part: Part) -> Extent:
             if b'<c r="' in piece:
                 near.append(index)
             continue
-        if _ODD_CELL.search(piece, first.start()):
+        # one scan tells a piece of usual one-letter cells, the common far piece
+        other = _UNUSUAL_OR_WIDE_CELL.search(piece, first.start())
+        if other is not None and _ODD_CELL.search(piece, other.start()):
             return _unusual_extent(pkg, part)
-        _add_value_cells(extent, piece)
+        bound = None if exact or other is not None else _value_bound(piece)
+        if bound is None:
+            _add_value_cells(extent, piece)
+        else:
+            extent.add(*bound)
+            bounded = True
     if near:
         boxed = Extent(max(extent.rows, _NEAR_ROWS), max(extent.cols, _NEAR_COLS))
         if boxed.cells <= MAX_SHEET_CELLS:
             return boxed
-        wanted = set(near)
-        for index, piece in enumerate(_tag_aligned(pkg.chunks(part))):
-            if index in wanted:
-                _add_value_cells(extent, piece)
+        # Rows of near pieces lie under 100,000: past that, only their columns can add to
+        # the extent, and only a piece with a value cell right of the widest so far.
+        rows_known = extent.rows >= _NEAR_ROWS
+        if not (rows_known and extent.cols >= _NEAR_COLS):
+            wanted = set(near)
+            for index, piece in enumerate(_tag_aligned(pkg.chunks(part))):
+                if index in wanted:
+                    if rows_known and not _value_cell_beyond(extent.cols).search(piece):
+                        continue
+                    _add_value_cells(extent, piece)
+    if bounded and extent.cells > MAX_SHEET_CELLS:
+        return xlsx_sheet_extent(pkg, part, exact=True)
     return extent
 
 
@@ -598,6 +617,64 @@ def _add_value_cells(extent: Extent, piece: bytes) -> None:
         rows = {digits for _, digits in refs}
         cols = {letters for letters, _ in refs}
         extent.add(max(map(int, rows)), max(map(column_number, cols)))
+
+
+# Only the tail of a piece is read for its last value cells: a piece ends within a row or two
+# of them.
+_TAIL_BYTES = 64 * 1024
+# A cell not in the usual form, or in a column beyond Z.
+_UNUSUAL_OR_WIDE_CELL = re.compile(
+    rb'<c(?! r="[A-Za-z]\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
+)
+
+
+def _value_bound(piece: bytes) -> tuple[int, int] | None:
+    """A row and a column that no value cell of the piece lies beyond, the row at most a
+    tenth above the last row's; None when there is no quick way to tell. Every cell of the
+    piece must be written the usual way, in a column A-Z.
+
+    Reading every cell's address was most of checking a large sheet. Instead the value cells
+    at the piece's end give a candidate row (rounded up to two significant figures, so that
+    the searches for the pieces of one sheet are few and compiled once) and column, and one
+    search proves no value cell lies below or right of them.
+    """
+    row, letter = 0, b""
+    for m in _VALUE_CELL.finditer(piece, max(0, len(piece) - _TAIL_BYTES)):
+        row = max(row, int(m.group(2)))
+        letter = max(letter, m.group(1).upper())
+    if not row or len(letter) != 1:
+        return None
+    step = 10 ** max(len(str(row)) - 2, 0)
+    row = -(-(row + 1) // step) * step - 1  # 109,454 -> 109,999
+    col = column_number(letter)
+    if _value_cell_beyond(col, row).search(piece):
+        return None
+    return row, col
+
+
+@functools.lru_cache(maxsize=256)
+def _value_cell_beyond(col: int, row: int | None = None) -> re.Pattern[bytes]:
+    """A regex for a value cell written the usual way with a one-letter column beyond `col`
+    or (with `row`) a row beyond `row`. A longer row number counts as beyond even with
+    leading zeros: the search may only err towards a closer look."""
+    branches = []
+    if col < _NEAR_COLS:
+        later = bytes(range(ord("A") + col, ord("Z") + 1))
+        branches.append(b"[" + later + later.lower() + rb"]\d+")
+    if row is not None:
+        digits = str(row).encode()
+        above = [rb"\d{%d,}" % (len(digits) + 1)]
+        for i, d in enumerate(digits):
+            if d < ord("9"):
+                rest = len(digits) - i - 1
+                above.append(digits[:i] + b"[%c-9]" % (d + 1) + rb"\d{%d}" % rest)
+        branches.append(rb"[A-Za-z](?:" + b"|".join(above) + b")")
+    if not branches:
+        return _NOTHING
+    return re.compile(rb'<c r="(?:' + b"|".join(branches) + rb')"[^>]*(?<!/)>(?!\s*</)')
+
+
+_NOTHING = re.compile(rb"(?!)")
 
 
 def _unusual_extent(pkg: Package, part: Part) -> Extent:
