@@ -13,9 +13,10 @@ import olefile
 import python_calamine as calamine
 
 from sync.errors import HostileFile, PasswordRequired, UnreadableFile, XlsyncError
-from sync.read import guards
+from sync.read import extents, guards
 from sync.read.csvfile import read_csv
-from sync.read.guards import Extent, Package, check_extent
+from sync.read.extents import Extent, check_extent
+from sync.read.guards import Package
 from sync.read.sniff import Layout, package_layout, sniff
 
 # Excel encrypts an .xls whose structure is protected with this published password, so that
@@ -161,7 +162,7 @@ def _open_package(
         if layout.format != "ods":
             for part_name in _parts_for(pkg, layout, name):
                 if part_name not in checked:
-                    extent = guards.xlsx_sheet_extent(pkg, pkg.parts[part_name])
+                    extent = extents.xlsx_sheet_extent(pkg, pkg.parts[part_name])
                     check_extent(extent, f"sheet '{name}'", path)
                     checked.add(part_name)
         return _read_sheet(workbook, path, name, name not in hidden, first())
@@ -177,12 +178,12 @@ def _check_read_at_open(pkg: Package, layout: Layout) -> None:
             continue
         if layout.format == "ods" and name == "content.xml":
             # calamine expands every table of an .ods when it opens the file.
-            extents = guards.ods_extents(pkg.chunks(part))
-            for number, extent in enumerate(extents, 1):
+            tables = extents.ods_extents(pkg.chunks(part))
+            for number, extent in enumerate(tables, 1):
                 check_extent(extent, f"sheet {number}", pkg.path)
-            guards.check_book_cells(extents, pkg.path)
+            extents.check_book_cells(tables, pkg.path)
         elif part.name.lower().replace("\\", "/").endswith("sharedstrings.xml"):
-            guards.check_string_table(pkg, part)
+            extents.check_string_table(pkg, part)
         else:
             pkg.verify(part)
 
@@ -210,7 +211,7 @@ def _open_ole(
         package = _decrypt(path, data, password)
         return _open_package(path, package, first, encrypted=True)
     if "workbook" in streams or "book" in streams:
-        encrypted = guards.biff_encrypted(_workbook_stream(path, data))
+        encrypted = extents.biff_encrypted(_workbook_stream(path, data))
         if encrypted:
             data = _decrypt(path, data, password)
         _check_biff(path, data)
@@ -248,10 +249,10 @@ def _workbook_stream(path: Path, data: bytes) -> bytes:
 
 def _check_biff(path: Path, data: bytes) -> None:
     # calamine reads every sheet of an .xls when it opens it, so the cap covers the whole book.
-    extents = guards.biff_extents(_workbook_stream(path, data), path)
-    for number, extent in enumerate(extents[1:], 1):
+    sheets = extents.biff_extents(_workbook_stream(path, data), path)
+    for number, extent in enumerate(sheets[1:], 1):
         check_extent(extent, f"sheet {number}", path)
-    guards.check_book_cells(extents, path)
+    extents.check_book_cells(sheets, path)
 
 
 def _check_encryption_info(path: Path, data: bytes) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sync.errors import HostileFile
-from sync.read import guards
+from sync.read import extents
 from sync.read.open import open_book
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders beside this file
@@ -18,10 +18,10 @@ import hostile as h  # noqa: E402
 
 
 def exact_cells(piece: bytes) -> tuple[int, int] | None:
-    refs = guards._VALUE_CELL.findall(piece)
+    refs = extents._VALUE_CELL.findall(piece)
     if not refs:
         return None
-    return max(int(d) for _, d in refs), max(guards.column_number(c) for c, _ in refs)
+    return max(int(d) for _, d in refs), max(extents.column_number(c) for c, _ in refs)
 
 
 def cell_xml(ref: str, kind: int) -> str:
@@ -53,7 +53,7 @@ def test_a_bound_is_never_below_the_value_cells_and_a_tenth_above_at_most() -> N
         cut = rnd.randint(0, len(cells))
         gap = " " * rnd.choice([0, 70_000])
         piece = ("".join(cells[:cut]) + gap + "".join(cells[cut:])).encode()
-        bound, exact = guards._value_bound(piece), exact_cells(piece)
+        bound, exact = extents._value_bound(piece), exact_cells(piece)
         if bound is None:
             continue
         bounded += 1

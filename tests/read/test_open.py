@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sync.errors import HostileFile, PasswordRequired, UnreadableFile
-from sync.read import guards
+from sync.read import extents, guards
 from sync.read.csvfile import detect_encoding, sniff_delimiter
 from sync.read.open import open_book
 
@@ -404,10 +404,10 @@ def test_sheets_saved_by_openpyxl_take_the_quick_bound(
     xml = zipfile.ZipFile(tmp_path / "saved.xlsx").read("xl/worksheets/sheet1.xml")
     assert b'" />' in xml
 
-    def unusual(*_: object) -> guards.Extent:
+    def unusual(*_: object) -> extents.Extent:
         raise AssertionError("an openpyxl sheet was walked as unusual")
 
-    monkeypatch.setattr(guards, "_unusual_extent", unusual)
+    monkeypatch.setattr(extents, "_unusual_extent", unusual)
     rows = read_all(tmp_path / "saved.xlsx")["Register"]
     assert rows[0] == ["Ref", "Status"] and rows[100_000] == ["17.", ""]
 
