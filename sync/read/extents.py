@@ -94,14 +94,17 @@ def column_number(letters: bytes) -> int:
 # single spaces, short lowercase attribute names; openpyxl adds a space before `/>`. Anything
 # else (r-less cells, other whitespace, a second r, prefixes) sends the part to the exact but
 # slower walk.
-_USUAL_CELL_TAG = rb' r="[A-Za-z]{1,3}+\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>'
-_ODD_CELL = re.compile(rb"<c(?!" + _USUAL_CELL_TAG + rb")[\s/>]")
+def _cell_not_usual(address: bytes) -> re.Pattern[bytes]:
+    """A regex for a `<c` tag that is not the usual one with an address matching `address`."""
+    usual = rb' r="' + address + rb'"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>'
+    return re.compile(rb"<c(?!" + usual + rb")[\s/>]")
+
+
+_ODD_CELL = _cell_not_usual(rb"[A-Za-z]{1,3}+\d{1,7}+")
 # The same, or a cell beyond the near box below: a piece with neither is measured cheaply.
 # One look-ahead for the usual tag of a near cell (column A-Z, row under 100,000) finds both
 # at half the cost of asking the two questions in turn.
-_ODD_OR_FAR_CELL = re.compile(
-    rb'<c(?! r="[A-Za-z]\d{1,5}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
-)
+_ODD_OR_FAR_CELL = _cell_not_usual(rb"[A-Za-z]\d{1,5}+")
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 # A value-holding cell written the usual way: not `<c .../>`, not `<c ...></c>`. calamine
 # drops valueless cells (`<c r="XFD9" s="1"/>`, styled blanks that some writers spread to the
@@ -185,9 +188,7 @@ def _add_value_cells(extent: Extent, piece: bytes) -> None:
 # of them.
 _TAIL_BYTES = 64 * 1024
 # A cell not in the usual form, or in a column beyond Z.
-_UNUSUAL_OR_WIDE_CELL = re.compile(
-    rb'<c(?! r="[A-Za-z]\d{1,7}+"(?: [a-qs-z][a-z]?="[^"<>]*+")*+ ?/?>)[\s/>]'
-)
+_UNUSUAL_OR_WIDE_CELL = _cell_not_usual(rb"[A-Za-z]\d{1,7}+")
 
 
 def _value_bound(piece: bytes) -> tuple[int, int] | None:
@@ -200,18 +201,15 @@ def _value_bound(piece: bytes) -> tuple[int, int] | None:
     the searches for the pieces of one sheet are few and compiled once) and column, and one
     search proves no value cell lies below or right of them.
     """
-    row, letter = 0, b""
-    for m in _VALUE_CELL.finditer(piece, max(0, len(piece) - _TAIL_BYTES)):
-        row = max(row, int(m.group(2)))
-        letter = max(letter, m.group(1).upper())
-    if not row or len(letter) != 1:
+    tail = Extent()
+    _add_value_cells(tail, piece[-_TAIL_BYTES:])
+    if not tail.rows:
         return None
-    step = 10 ** max(len(str(row)) - 2, 0)
-    row = -(-(row + 1) // step) * step - 1  # 109,454 -> 109,999
-    col = column_number(letter)
-    if _value_cell_beyond(col, row).search(piece):
+    step = 10 ** max(len(str(tail.rows)) - 2, 0)
+    row = -(-(tail.rows + 1) // step) * step - 1  # 109,454 -> 109,999
+    if _value_cell_beyond(tail.cols, row).search(piece):
         return None
-    return row, col
+    return row, tail.cols
 
 
 @functools.lru_cache(maxsize=256)

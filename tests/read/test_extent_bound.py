@@ -53,6 +53,8 @@ def test_a_bound_is_never_below_the_value_cells_and_a_tenth_above_at_most() -> N
         cut = rnd.randint(0, len(cells))
         gap = " " * rnd.choice([0, 70_000])
         piece = ("".join(cells[:cut]) + gap + "".join(cells[cut:])).encode()
+        if extents._UNUSUAL_OR_WIDE_CELL.search(piece):
+            continue  # a piece with a cell beyond Z is measured exactly, never bounded
         bound, exact = extents._value_bound(piece), exact_cells(piece)
         if bound is None:
             continue
