@@ -193,7 +193,15 @@ def map_files(
     return start_files(fn, items, *args, label=label, batched=batched).results(progress)
 
 
-_background: ThreadPoolExecutor | None = None
+_pools: dict[str, ThreadPoolExecutor] = {}
+
+
+def thread_pool(name: str, workers: int) -> ThreadPoolExecutor:
+    """xlsync's thread pool `name`, started on first use and kept for the next."""
+    pool = _pools.get(name)
+    if pool is None:
+        pool = _pools[name] = ThreadPoolExecutor(workers, thread_name_prefix=f"xlsync-{name}")
+    return pool
 
 
 def in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
@@ -202,7 +210,4 @@ def in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
     For work that lets go of the interpreter lock (reading a file, hashing, inflating and
     deflating), which then runs on another core while the caller goes on with its Python.
     """
-    global _background
-    if _background is None:
-        _background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xlsync-background")
-    return _background.submit(fn, *args)
+    return thread_pool("background", 2).submit(fn, *args)

@@ -113,16 +113,21 @@ def open_book(
     # One snapshot serves every check and calamine too, so a file re-saved while it is being
     # read cannot pass the checks in one version and be read in another.
     data = path.read_bytes()
-    first = _once(while_parsing)
+    parsing = _once(while_parsing)
     if container == "zip":
-        return _open_package(path, data, first, encrypted=False)
-    return _open_ole(path, data, password, first)
+        return _open_package(path, data, parsing, encrypted=False)
+    return _open_ole(path, data, password, parsing)
 
 
-def _once(fn: Callable[[], object] | None) -> Callable[[], Callable[[], object] | None]:
-    """`fn` the first time it is asked for, None after."""
+def _once(fn: Callable[[], object] | None) -> Callable[[], None]:
+    """A call that runs `fn` the first time, and does nothing after (or ever, without `fn`)."""
     waiting = [fn] if fn is not None else []
-    return lambda: waiting.pop() if waiting else None
+
+    def call() -> None:
+        if waiting:
+            waiting.pop()()
+
+    return call
 
 
 def check_file(path: str | Path) -> Path:
@@ -147,9 +152,7 @@ def _open_csv(path: Path) -> Book:
 # --- Zip packages: xlsx, xlsm, ods --------------------------------------------------------
 
 
-def _open_package(
-    path: Path, data: bytes, first: Callable[[], Callable[[], object] | None], *, encrypted: bool
-) -> Book:
+def _open_package(path: Path, data: bytes, parsing: Callable[[], None], *, encrypted: bool) -> Book:
     pkg = Package(data, path)
     pkg.check_prologs()
     layout = package_layout(pkg)
@@ -165,7 +168,7 @@ def _open_package(
                     extent = extents.xlsx_sheet_extent(pkg, pkg.parts[part_name])
                     check_extent(extent, f"sheet '{name}'", path)
                     checked.add(part_name)
-        return _read_sheet(workbook, path, name, name not in hidden, first())
+        return _read_sheet(workbook, path, name, name not in hidden, parsing)
 
     return Book(path, layout.format, names, hidden, {}, workbook, encrypted, load)
 
@@ -201,15 +204,13 @@ def _parts_for(pkg: Package, layout: Layout, name: str) -> tuple[str, ...]:
 # --- OLE2: legacy .xls and encrypted packages ---------------------------------------------
 
 
-def _open_ole(
-    path: Path, data: bytes, password: str | None, first: Callable[[], Callable[[], object] | None]
-) -> Book:
+def _open_ole(path: Path, data: bytes, password: str | None, parsing: Callable[[], None]) -> Book:
     guards.check_cfb_header(data[:512], len(data), path)
     streams = _ole_streams(path, data)
     if "encryptioninfo" in streams and "encryptedpackage" in streams:
         _check_encryption_info(path, data)
         package = _decrypt(path, data, password)
-        return _open_package(path, package, first, encrypted=True)
+        return _open_package(path, package, parsing, encrypted=True)
     if "workbook" in streams or "book" in streams:
         encrypted = extents.biff_encrypted(_workbook_stream(path, data))
         if encrypted:
@@ -219,7 +220,7 @@ def _open_ole(
         names, hidden = _worksheets(workbook)
 
         def load(name: str) -> SheetGrid:
-            return _read_sheet(workbook, path, name, name not in hidden, first())
+            return _read_sheet(workbook, path, name, name not in hidden, parsing)
 
         return Book(path, "xls", names, hidden, {}, workbook, encrypted, load)
     if "worddocument" in streams:
@@ -323,11 +324,10 @@ def _read_sheet(
     path: Path,
     name: str,
     visible: bool,
-    meanwhile: Callable[[], object] | None = None,
+    parsing: Callable[[], None],
 ) -> SheetGrid:
     try:
-        if meanwhile is not None:
-            meanwhile()
+        parsing()  # as calamine starts to parse
         sheet = workbook.get_sheet_by_name(name)
         check_extent(Extent(sheet.height, sheet.width), f"sheet '{name}'", path)
         rows = sheet.to_python(skip_empty_area=True)

@@ -354,15 +354,11 @@ def _deflate(payload: bytes) -> bytes:
     return compressor.compress(payload) + compressor.flush()
 
 
-_soon: ThreadPoolExecutor | None = None
-
-
 def _deflate_soon(payload: bytes) -> Future[bytes]:
     """`payload` deflated on xlsync's one deflating thread."""
-    global _soon
-    if _soon is None:
-        _soon = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsync-deflate")
-    return _soon.submit(_deflate, payload)
+    from sync.parallel import thread_pool
+
+    return thread_pool("deflate", 1).submit(_deflate, payload)
 
 
 class _Deflated:
