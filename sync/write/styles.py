@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.styles.numbers import is_date_format
 
+from sync.errors import WriteRefused
 from sync.write.package import CT, MAIN_NS, Package
 from sync.write.xmltext import Node, apply_edits, escape_attr, parse, q, set_attr
 
@@ -67,18 +68,34 @@ class Styles:
 
     @classmethod
     def load(cls, pkg: Package, workbook_part: str) -> Styles:
-        rel = [r for r in pkg.rels(workbook_part) if r.kind == "styles" and not r.external]
-        if rel and pkg.has(rel[0].target):
-            text, root = pkg.tree(rel[0].target)
-            styles = cls(pkg, rel[0].target, text, root, workbook_part)
+        rels = [r for r in pkg.rels(workbook_part) if r.kind == "styles"]
+        folder = workbook_part.rpartition("/")[0]
+        part = f"{folder}/styles.xml" if folder else "styles.xml"
+        if rels:
+            rel = rels[0]
+            if rel.external or not pkg.has(rel.target):
+                # The cells still number their formats in a stylesheet we cannot find (a reader
+                # may well find it by its usual name): a stylesheet of our own would take its
+                # place and every date format and fill would be lost.
+                raise WriteRefused(
+                    "the workbook's styles relationship points to no part of the package, "
+                    "so its cell formats cannot be kept; xlsync will not write it",
+                    pkg.path,
+                )
+            text, root = pkg.tree(rel.target)
+            styles = cls(pkg, rel.target, text, root, workbook_part)
+        elif pkg.has(part):
+            raise WriteRefused(
+                f"its workbook does not name {part} as its styles, "
+                "so its cell formats cannot be kept; xlsync will not write it",
+                pkg.path,
+            )
         else:
             # No styles part (some generators skip it): start an empty one, added only if used.
             text = (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
                 f'<styleSheet xmlns="{MAIN_NS[pkg.flavour]}"></styleSheet>'
             )
-            folder = workbook_part.rpartition("/")[0]
-            part = f"{folder}/styles.xml" if folder else "styles.xml"
             styles = cls(pkg, part, text, parse(text), workbook_part, created=True)
         for coll in _ITEM:
             node = styles.root.child(coll)
