@@ -24,10 +24,11 @@ Say = Callable[[str], None]
 def samples_dir() -> Path:
     """The sample workbooks shipped with xlsync."""
     try:
-        found = resources.files("sync.samples")
-        path = Path(str(found))
-        if (path / "master.xlsx").exists():
-            return path
+        # an installed wheel's samples folder is a namespace package, whose files() is a
+        # MultiplexedPath: ask it for the file itself, which is a real path on disk
+        master = resources.files("sync.samples") / "master.xlsx"
+        if isinstance(master, Path) and master.is_file():
+            return master.parent
     except (ModuleNotFoundError, TypeError):
         pass
     return Path(__file__).resolve().parent.parent / "workbooks"
