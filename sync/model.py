@@ -39,9 +39,21 @@ class Register:
     sections: list[str] = field(default_factory=list)
     continuations: dict[int, list[int]] = field(default_factory=dict)
     format: str = "xlsx"
+    # every header tier, top to bottom (a group heading over sub-headings); empty means
+    # the one row `header_row`
+    header_tiers: list[int] = field(default_factory=list)
+    # per record, the sub-heading of the block it sits under ("Project 2: Town Centre"), if any
+    blocks: list[str | None] = field(default_factory=list)
+    # rows under the header that are not records, and why (example, placeholder, ...)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def header_rows(self) -> list[int]:
+        """The rows of the header, top tier first."""
+        return list(self.header_tiers) or [self.header_row]
 
     def cell(self, index: int, field_name: str) -> CellRef:
         """The cell the value of `field_name` in record `index` came from."""
