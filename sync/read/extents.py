@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sync.errors import HostileFile
+from sync.errors import HostileFile, UnreadableFile
 from sync.read.guards import (
     MAX_SHEET_CELLS,
     MAX_UNUSUAL_SHEET_BYTES,
@@ -25,13 +25,21 @@ from sync.read.guards import (
     human_size,
 )
 
+# Excel's grid: a cell beyond it is damage that calamine would place and every writer refuse.
+EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
+# An address longer than this is shown cut, with its length.
+_SHOWN_ADDRESS = 16
+
 
 @dataclass(slots=True)
 class Extent:
-    """The largest row and column (1-based) a sheet's cells reach, as calamine will place them."""
+    """The largest row and column (1-based) a sheet's cells reach, as calamine will place them,
+    and the first cell found outside Excel's grid, if any."""
 
     rows: int = 0
     cols: int = 0
+    outside: str = ""  # that cell's address as written (cut if very long)
+    outside_reason: str = ""  # why it is outside, for the officer
 
     @property
     def cells(self) -> int:
@@ -41,9 +49,41 @@ class Extent:
         self.rows = max(self.rows, row)
         self.cols = max(self.cols, col)
 
+    def note_outside(self, address: bytes) -> None:
+        """Remember the first cell address outside Excel's grid (see `outside_reason`)."""
+        if self.outside:
+            return
+        text = address.decode("ascii", "replace")
+        letters = len(text) - len(
+            text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        )
+        if len(text) > _SHOWN_ADDRESS:
+            self.outside = text[:_SHOWN_ADDRESS] + "\u2026"
+            self.outside_reason = f"a cell address {len(text):,} characters long"
+        elif letters > 3 or column_number(address[:letters]) > EXCEL_COLS:
+            self.outside = text
+            self.outside_reason = "a cell beyond column XFD, the last column Excel has"
+        else:
+            self.outside = text
+            self.outside_reason = f"a cell beyond row {EXCEL_ROWS:,}, the last row Excel has"
 
-def check_extent(extent: Extent, where: str, path: Path, *, limit: int = MAX_SHEET_CELLS) -> None:
-    """Refuse a grid calamine would have to allocate beyond `limit` cells."""
+
+def check_extent(
+    extent: Extent,
+    where: str,
+    path: Path,
+    *,
+    limit: int = MAX_SHEET_CELLS,
+    sheet: str = "",
+) -> None:
+    """Refuse a cell outside Excel's grid, and a grid calamine would have to allocate beyond
+    `limit` cells."""
+    if extent.outside:
+        raise UnreadableFile(
+            f"{where} is damaged: it has {extent.outside_reason}",
+            path,
+            f"{sheet or where}!{extent.outside}",
+        )
     if extent.cells > limit:
         raise HostileFile(
             f"{where} spans {extent.rows:,} rows by {extent.cols:,} columns "
@@ -151,6 +191,12 @@ def xlsx_sheet_extent(pkg: Package, part: Part, *, exact: bool = False) -> Exten
         other = _UNUSUAL_OR_WIDE_CELL.search(piece, first.start())
         if other is not None and _ODD_CELL.search(piece, other.start()):
             return _unusual_extent(pkg, part)
+        # Every cell from `first` on is written the usual way, valued or not: one search
+        # finds any outside Excel's grid, which would be placed but never written back.
+        outside = _OUTSIDE_GRID.search(piece, first.start())
+        if outside is not None:
+            extent.note_outside(outside.group(1))
+            return extent
         bound = None if exact or other is not None else _value_bound(piece)
         if bound is None:
             _add_value_cells(extent, piece)
@@ -237,6 +283,25 @@ def _value_cell_beyond(col: int, row: int | None = None) -> re.Pattern[bytes]:
 _NOTHING = re.compile(rb"(?!)")
 
 
+def _digits_above(n: int) -> bytes:
+    """A regex for numbers of as many digits as `n` (no leading zero) that are above it."""
+    digits = str(n).encode()
+    above = []
+    for i, d in enumerate(digits):
+        if d < ord("9"):
+            rest = len(digits) - i - 1
+            above.append(digits[:i] + b"[%c-9]" % (d + 1) + rb"\d{%d}" % rest)
+    return b"(?:" + b"|".join(above) + b")"
+
+
+# A usual-form address (one to three letters, one to seven digits: anything longer is walked
+# exactly) beyond column XFD or row 1,048,576.
+_OUTSIDE_GRID = re.compile(
+    rb'<c r="((?:[Xx](?:[Ff][E-Ze-z]|[G-Zg-z][A-Za-z])|[YZyz][A-Za-z]{2})\d+'
+    rb"|[A-Za-z]{1,3}" + _digits_above(EXCEL_ROWS) + rb')"'
+)
+
+
 def _unusual_extent(pkg: Package, part: Part) -> Extent:
     """Walk a sheet written unusually (prefixes, address-less cells), if it is small enough."""
     if part.size > MAX_UNUSUAL_SHEET_BYTES:
@@ -281,6 +346,9 @@ def _exact_xlsx_extent(chunks: Iterable[bytes]) -> Extent:
                 if refs:
                     parsed = _REF.fullmatch(refs[0][0] or refs[0][1])
                     if parsed:
+                        if _outside_grid(parsed.group(1), parsed.group(2)):
+                            extent.note_outside(parsed.group(0))
+                            return extent
                         row_index = int(parsed.group(2)) - 1
                 if empty:
                     row_index, col_index = row_index + 1, 0
@@ -290,14 +358,36 @@ def _exact_xlsx_extent(chunks: Iterable[bytes]) -> Extent:
                 if refs:
                     parsed = _REF.fullmatch(refs[-1][0] or refs[-1][1])
                     if parsed and parsed.group(1):
+                        if _outside_grid(parsed.group(1), parsed.group(2)):
+                            extent.note_outside(parsed.group(0))
+                            return extent
                         row, col = int(parsed.group(2)) - 1, column_number(parsed.group(1)) - 1
                         col_index = col
+                if row >= EXCEL_ROWS or col >= EXCEL_COLS:
+                    extent.note_outside(_address(row + 1, col + 1))
+                    return extent
                 if not empty and _holds_value(piece, m.end()):
                     extent.add(row + 1, col + 1)
                 col_index += 1
                 if extent.cells > MAX_SHEET_CELLS:
                     return extent
     return extent
+
+
+def _outside_grid(letters: bytes, digits: bytes) -> bool:
+    """Whether an address lies outside Excel's grid (its row 0 is left to calamine)."""
+    digits = digits.lstrip(b"0") or b"0"
+    if len(digits) > 7 or int(digits) > EXCEL_ROWS:
+        return True
+    return len(letters) > 3 or column_number(letters) > EXCEL_COLS
+
+
+def _address(row: int, col: int) -> bytes:
+    letters = b""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = bytes([65 + rem]) + letters
+    return letters + str(row).encode()
 
 
 def _tag_aligned(chunks: Iterable[bytes]) -> Iterator[bytes]:

@@ -256,8 +256,14 @@ def _read_central_directory(f: BinaryIO, file_size: int, path: Path) -> dict[str
     f.seek(file_size - tail_len)
     tail = f.read(tail_len)
     at = tail.rfind(b"PK\x05\x06")
-    while at >= 0 and at + 22 + struct.unpack_from("<H", tail, at + 20)[0] > len(tail):
+    cut = False  # an end record that runs past the end of the file
+    while at >= 0 and (at + 22 > len(tail) or at + 22 + _comment_length(tail, at) > len(tail)):
+        cut = True
         at = tail.rfind(b"PK\x05\x06", 0, at)
+    if at < 0 and cut:
+        # A download or copy that stopped a few bytes early: the zip's end record is there
+        # but incomplete.
+        raise UnreadableFile("the file is cut short (its last bytes are missing)", path)
     if at < 0:
         raise UnreadableFile(
             "is a damaged zip archive (its directory is missing; was the file cut short?)", path
@@ -310,6 +316,11 @@ def _read_central_directory(f: BinaryIO, file_size: int, path: Path) -> dict[str
         raise UnreadableFile("is a damaged zip archive (its directory is inconsistent)", path)
     _check_layout(parts.values(), cd_offset, path)
     return parts
+
+
+def _comment_length(tail: bytes, at: int) -> int:
+    """The zip comment length an end record at `at` declares (0 if the record is cut)."""
+    return struct.unpack_from("<H", tail, at + 20)[0] if at + 22 <= len(tail) else 0
 
 
 def _zip64_end(f: BinaryIO, eocd_pos: int, path: Path) -> tuple[int, int, int, int]:

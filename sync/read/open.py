@@ -166,7 +166,7 @@ def _open_package(path: Path, data: bytes, parsing: Callable[[], None], *, encry
             for part_name in _parts_for(pkg, layout, name):
                 if part_name not in checked:
                     extent = extents.xlsx_sheet_extent(pkg, pkg.parts[part_name])
-                    check_extent(extent, f"sheet '{name}'", path)
+                    check_extent(extent, f"sheet '{name}'", path, sheet=name)
                     checked.add(part_name)
         return _read_sheet(workbook, path, name, name not in hidden, parsing)
 

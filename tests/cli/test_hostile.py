@@ -80,3 +80,64 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     assert master.read_bytes() == before
     if kind == "missing":
         assert not list(tmp_path.glob(".Chorley*"))  # no lock file made beside a missing one
+
+
+# --- Damaged files: the reproducers in ../shared/fuzz-repro --------------------------------
+
+REPRO = HERE.parents[2] / "shared" / "fuzz-repro"
+
+
+def _repro(name: str, tmp_path: Path, as_name: str | None = None) -> Path:
+    if not (REPRO / name).is_file():
+        pytest.skip(f"the reproducer {name} is not beside the project ({REPRO})")
+    target = tmp_path / (as_name or name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPRO / name, target)
+    return target
+
+
+def _refusal(args: list[str]) -> str:
+    """The one line a command printed for bad input, after checking it exited 2 with it alone."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, (result.output, result.stderr, result.exception)
+    assert "Traceback" not in result.stderr + result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", ["inspect", "validate"])
+def test_zip_cut_a_few_bytes_short(tmp_path: Path, command: str) -> None:
+    path = _repro("traceback-zip-truncate-228.xlsx", tmp_path)
+    assert _refusal([command, str(path)]) == (
+        "xlsync: traceback-zip-truncate-228.xlsx: the file is cut short (its last bytes are missing)"
+    )
+
+
+@pytest.mark.parametrize("cut", [1, 6, 18])
+def test_any_cut_that_keeps_the_end_signature_is_cut_short(tmp_path: Path, cut: int) -> None:
+    data = (WORKBOOKS / "master.xlsx").read_bytes()
+    path = tmp_path / "master.xlsx"
+    path.write_bytes(data[:-cut])
+    assert _refusal(["inspect", str(path)]) == (
+        "xlsync: master.xlsx: the file is cut short (its last bytes are missing)"
+    )
+
+
+def test_a_70000_digit_cell_address_is_refused_naming_the_sheet(tmp_path: Path) -> None:
+    path = _repro("traceback-xml-huge-attr-874.xlsx", tmp_path)
+    assert _refusal(["inspect", str(path)]) == (
+        "xlsync: traceback-xml-huge-attr-874.xlsx (Indicators!A111111111111111\u2026): sheet "
+        "'Indicators' is damaged: it has a cell address 70,001 characters long"
+    )
+
+
+def test_a_master_with_a_cell_beyond_xfd_is_refused_when_read(tmp_path: Path) -> None:
+    master = _repro("traceback-xml-ref-out-of-range-772.xlsx", tmp_path, "m/master.xlsx")
+    before = master.read_bytes()
+    returned = WORKBOOKS / "returns" / "Chorley.xlsx"
+    assert _refusal(["merge", str(master), str(returned)]) == (
+        "xlsync: master.xlsx (Register!XFE1): sheet 'Register' is damaged: it has a cell beyond "
+        "column XFD, the last column Excel has"
+    )
+    assert master.read_bytes() == before
