@@ -113,6 +113,8 @@ class SheetScan:
             # times faster than a tokenizer over a sheet of millions of cells.
             fast = self.text.find("<!", sd.inner_start, sd.inner_end) < 0
             rows = (self._scan_rows_fast() if fast else None) or self._scan_rows()
+            if not all(row.has_r for row in rows):
+                rows = self._place_rows(rows)
         self._rows = rows
         self._row_nums = [r.r for r in rows]
         return rows
@@ -198,6 +200,45 @@ class SheetScan:
             raise SheetError("a <row> is never closed")
         return rows
 
+    def _place_rows(self, rows: list[RowSpan]) -> list[RowSpan]:
+        """Rows without a number placed where xlsync's reader (calamine) puts their cells.
+
+        The reader counts rows as ECMA-376 does (a row without `r` follows the previous
+        one) but places a cell with an address at that address, whatever row holds it; a
+        cell without one goes to the counted row, after the previous cell. So a row without
+        `r` whose cells all carry addresses of one row is that row, and one with cells
+        without addresses is the counted row. A row that mixes rows, or whose cells would
+        land on an earlier row, cannot be written so that both agree: refused.
+        """
+        placed: list[RowSpan] = []
+        counted = prev = 0
+        for row in rows:
+            counted = row.r if row.has_r else counted + 1
+            at = counted
+            if not row.has_r:
+                cells = self._scan_cells(row._replace(r=counted))
+                named = {self._cell_row(cell) for cell in cells if cell.has_r}
+                mixed = named != {counted} and not all(cell.has_r for cell in cells)
+                if len(named) > 1 or (named and mixed):
+                    rows_named = ", ".join(map(str, sorted(named | {counted})))
+                    raise SheetError(
+                        f"a row without a number after row {prev} holds cells of rows {rows_named}"
+                    )
+                if named:
+                    at = named.pop()
+                elif not cells and at <= prev:
+                    at = prev + 1  # an empty row: where it goes changes no cell
+            if at <= prev:
+                raise SheetError(f"its rows are out of order (row {at} after row {prev})")
+            placed.append(row if at == row.r else row._replace(r=at))
+            prev = at
+        return placed
+
+    def _cell_row(self, cell: CellSpan) -> int:
+        ref = _CELL_REF.search(cell.raw)
+        assert ref is not None  # has_r
+        return int(ref.group(2))
+
     def row(self, r: int) -> RowSpan | None:
         """Row `r`, or None if the sheet has no such row.
 
@@ -267,7 +308,26 @@ class SheetScan:
         if cached is not None:
             return cached
         fast = self.text.find("<!", row.open_end, row.inner_end) < 0
-        out = (self._scan_cells_fast(row) if fast else None) or self._scan_cells(row)
+        try:
+            out = (self._scan_cells_fast(row) if fast else None) or self._scan_cells(row)
+        except ValueError as exc:  # a column beyond XFD
+            raise SheetError(f"row {row.r}: {exc}") from None
+        number = str(row.r)
+        for cell in out:
+            raw = cell.raw
+            if not cell.has_r:
+                continue
+            if raw.startswith(' r="'):  # as Excel writes it: check the digits in place
+                k = 4
+                while k < len(raw) and raw[k].isalpha():
+                    k += 1
+                if raw.startswith(number + '"', k):
+                    continue
+            if self._cell_row(cell) != row.r:
+                # the reader puts such a cell at its address, the writer in this row
+                ref = _CELL_REF.search(raw)
+                assert ref is not None
+                raise SheetError(f"row {row.r} holds a cell addressed {ref.group(1)}{ref.group(2)}")
         self._cells_cache[row.r] = out
         return out
 
