@@ -36,16 +36,36 @@ RAGS = ("Red", "Amber", "Green")
 DONE = ("Complete", "Closed")
 SYNONYMS = {
     "status": {
-        "not yet started": "Not started", "not commenced": "Not started", "to do": "Not started",
-        "outstanding": "Not started", "ongoing": "In progress", "on-going": "In progress",
-        "underway": "In progress", "under way": "In progress", "started": "In progress",
-        "on track": "In progress", "in hand": "In progress", "completed": "Complete",
-        "done": "Complete", "achieved": "Complete", "implemented": "Complete",
-        "finished": "Complete", "considered closed": "Closed", "item closed": "Closed",
-        "on hold": "Paused", "deferred": "Paused", "suspended": "Paused",
+        "not yet started": "Not started",
+        "not commenced": "Not started",
+        "to do": "Not started",
+        "outstanding": "Not started",
+        "ongoing": "In progress",
+        "on-going": "In progress",
+        "underway": "In progress",
+        "under way": "In progress",
+        "started": "In progress",
+        "on track": "In progress",
+        "in hand": "In progress",
+        "completed": "Complete",
+        "done": "Complete",
+        "achieved": "Complete",
+        "implemented": "Complete",
+        "finished": "Complete",
+        "considered closed": "Closed",
+        "item closed": "Closed",
+        "on hold": "Paused",
+        "deferred": "Paused",
+        "suspended": "Paused",
         **{s.lower(): s for s in STATUSES},
     },
-    "rag": {"r": "Red", "a": "Amber", "yellow": "Amber", "g": "Green", **{r.lower(): r for r in RAGS}},
+    "rag": {
+        "r": "Red",
+        "a": "Amber",
+        "yellow": "Amber",
+        "g": "Green",
+        **{r.lower(): r for r in RAGS},
+    },
 }
 WARNINGS = ("overdue", "rag-status")
 PARTNER_COLUMNS = ("Status", "RAG", "Progress / Comments", "Last Updated")
@@ -58,13 +78,17 @@ def validate(path: str, today: str) -> dict[str, Any]:
     from pandera.engines import pandas_engine
 
     day = pd.Timestamp(today)
-    df = pd.read_excel(path, sheet_name=0, header=HEADER_ROW - 1, engine="openpyxl", dtype={"Ref": str})
+    df = pd.read_excel(
+        path, sheet_name=0, header=HEADER_ROW - 1, engine="openpyxl", dtype={"Ref": str}
+    )
     df = df.rename(columns=FIELDS)
     df = df.dropna(subset=[c for c in df.columns if c != "partner"], how="all")  # section rows
     synonyms = 0
     for name, table in SYNONYMS.items():
         before = df[name]
-        df[name] = before.map(lambda v, t=table: t.get(v.strip().lower(), v) if isinstance(v, str) else v)
+        df[name] = before.map(
+            lambda v, t=table: t.get(v.strip().lower(), v) if isinstance(v, str) else v
+        )
         synonyms += int((df[name].notna() & (df[name] != before)).sum())
 
     when = pandas_engine.DateTime(to_datetime_kwargs={"dayfirst": True, "format": "mixed"})
@@ -84,7 +108,9 @@ def validate(path: str, today: str) -> dict[str, Any]:
                 [fits, pa.Check(lambda s: ~s.str.startswith(("=", "+", "@")), name="formula-text")],
                 nullable=True,
             ),
-            "updated": pa.Column(when, pa.Check.le(day, name="future-date"), nullable=True, coerce=True),
+            "updated": pa.Column(
+                when, pa.Check.le(day, name="future-date"), nullable=True, coerce=True
+            ),
         },
         checks=[
             pa.Check(
@@ -94,9 +120,11 @@ def validate(path: str, today: str) -> dict[str, Any]:
                 lambda d: ~((d["target_date"] < day) & ~d["status"].isin(DONE)), name="overdue"
             ),
             pa.Check(
-                lambda d: ~(
-                    (d["status"].isin(DONE) & d["rag"].isin(("Red", "Amber")))
-                    | ((d["status"] == "Paused") & (d["rag"] == "Green"))
+                lambda d: (
+                    ~(
+                        (d["status"].isin(DONE) & d["rag"].isin(("Red", "Amber")))
+                        | ((d["status"] == "Paused") & (d["rag"] == "Green"))
+                    )
                 ),
                 name="rag-status",
             ),
@@ -117,7 +145,9 @@ def validate(path: str, today: str) -> dict[str, Any]:
 
 
 def _keys(d: Any) -> Any:
-    ref = d["ref"].astype(str).str.strip().str.lower().str.replace(r"[\s.,;:/\-_()]+", "", regex=True)
+    ref = (
+        d["ref"].astype(str).str.strip().str.lower().str.replace(r"[\s.,;:/\-_()]+", "", regex=True)
+    )
     return d["partner"].astype(str).str.strip().str.lower() + "\x1f" + ref
 
 
@@ -139,7 +169,9 @@ def merge(master: str, returns_dir: str) -> dict[str, Any]:
     changed = added = files = 0
     for path in sorted(Path(returns_dir).glob("*.xlsx")):
         files += 1
-        df = pd.read_excel(path, sheet_name=0, header=HEADER_ROW - 1, engine="openpyxl", dtype={"Ref": str})
+        df = pd.read_excel(
+            path, sheet_name=0, header=HEADER_ROW - 1, engine="openpyxl", dtype={"Ref": str}
+        )
         df = df.dropna(subset=["Ref"])
         for rec in df.to_dict("records"):
             key = (str(rec["Partner"]), str(rec["Ref"]))

@@ -54,12 +54,46 @@ BAD_STATUSES = ("Maybe", "TBC", "Waiting on IT", "See notes")
 BAD_DATES = ("31st Febtober", "TBC", "next spring", "w/c ??/03")
 
 PLACES = (
-    "Burnley", "Chorley", "Fylde", "Hyndburn", "Lancaster", "Pendle", "Preston", "Ribble Valley",
-    "Rossendale", "South Ribble", "West Lancashire", "Wyre", "Blackburn", "Blackpool", "Bolton",
-    "Bury", "Oldham", "Rochdale", "Salford", "Stockport", "Tameside", "Trafford", "Wigan",
-    "Allerdale", "Barrow", "Carlisle", "Copeland", "Eden", "South Lakeland", "Craven",
-    "Harrogate", "Richmondshire", "Ryedale", "Scarborough", "Selby", "Hambleton", "Kirklees",
-    "Calderdale", "Wakefield", "Barnsley",
+    "Burnley",
+    "Chorley",
+    "Fylde",
+    "Hyndburn",
+    "Lancaster",
+    "Pendle",
+    "Preston",
+    "Ribble Valley",
+    "Rossendale",
+    "South Ribble",
+    "West Lancashire",
+    "Wyre",
+    "Blackburn",
+    "Blackpool",
+    "Bolton",
+    "Bury",
+    "Oldham",
+    "Rochdale",
+    "Salford",
+    "Stockport",
+    "Tameside",
+    "Trafford",
+    "Wigan",
+    "Allerdale",
+    "Barrow",
+    "Carlisle",
+    "Copeland",
+    "Eden",
+    "South Lakeland",
+    "Craven",
+    "Harrogate",
+    "Richmondshire",
+    "Ryedale",
+    "Scarborough",
+    "Selby",
+    "Hambleton",
+    "Kirklees",
+    "Calderdale",
+    "Wakefield",
+    "Barnsley",
 )
 SECTIONS = (
     "Partnership Working",
@@ -70,31 +104,69 @@ SECTIONS = (
     "Governance",
     "Performance Management",
 )
-VERBS = ("To develop", "To review", "To ensure", "To support", "To report on", "To publicise",
-         "To establish", "To monitor", "To improve", "To agree")
-OBJECTS = ("the One Stop Shop user group", "the customer access strategy", "the shared services contact centre",
-           "the complaints procedure", "information sharing protocols", "the partnership vision statement",
-           "training for front-line advisors", "the FAQ dialogues on the plasma screen",
-           "the joint committee terms of reference", "access for customers with disabilities",
-           "the e-planning project", "the CRM implementation plan", "the performance framework",
-           "text message reminders", "the council's website content")
-PURPOSES = ("so that customers get a consistent service", "with partner districts",
-            "and report progress every six months", "within existing budgets",
-            "in line with the corporate strategy", "by the end of the financial year",
-            "to the Overview and Scrutiny Panel", "working with the contractor")
-LEADS = ("Director of Strategy and Policy", "Head of Customer Access", "Customer Services Manager",
-         "Democratic Services Manager", "Assistant Head of Customer Services", "Head of ICT",
-         "Communications Manager", "Chief Executive", "Head of Planning", "Equalities Officer")
-NOTES = ("A meeting was held with partners and actions were agreed.",
-         "Work is under way and on target for completion.",
-         "Training for advisors has been arranged for the coming quarter.",
-         "The contractor has been asked for a revised timetable.",
-         "A report will go to the next Joint Committee.",
-         "Funding has been confirmed within the existing budget.",
-         "This has been delayed by the CRM refocus; a new date will be set.",
-         "Information is now available at every desk in the One Stop Shop.",
-         "The working group has met twice and agreed its terms of reference.",
-         "Signage has been improved following customer feedback.")
+VERBS = (
+    "To develop",
+    "To review",
+    "To ensure",
+    "To support",
+    "To report on",
+    "To publicise",
+    "To establish",
+    "To monitor",
+    "To improve",
+    "To agree",
+)
+OBJECTS = (
+    "the One Stop Shop user group",
+    "the customer access strategy",
+    "the shared services contact centre",
+    "the complaints procedure",
+    "information sharing protocols",
+    "the partnership vision statement",
+    "training for front-line advisors",
+    "the FAQ dialogues on the plasma screen",
+    "the joint committee terms of reference",
+    "access for customers with disabilities",
+    "the e-planning project",
+    "the CRM implementation plan",
+    "the performance framework",
+    "text message reminders",
+    "the council's website content",
+)
+PURPOSES = (
+    "so that customers get a consistent service",
+    "with partner districts",
+    "and report progress every six months",
+    "within existing budgets",
+    "in line with the corporate strategy",
+    "by the end of the financial year",
+    "to the Overview and Scrutiny Panel",
+    "working with the contractor",
+)
+LEADS = (
+    "Director of Strategy and Policy",
+    "Head of Customer Access",
+    "Customer Services Manager",
+    "Democratic Services Manager",
+    "Assistant Head of Customer Services",
+    "Head of ICT",
+    "Communications Manager",
+    "Chief Executive",
+    "Head of Planning",
+    "Equalities Officer",
+)
+NOTES = (
+    "A meeting was held with partners and actions were agreed.",
+    "Work is under way and on target for completion.",
+    "Training for advisors has been arranged for the coming quarter.",
+    "The contractor has been asked for a revised timetable.",
+    "A report will go to the next Joint Committee.",
+    "Funding has been confirmed within the existing budget.",
+    "This has been delayed by the CRM refocus; a new date will be set.",
+    "Information is now available at every desk in the One Stop Shop.",
+    "The working group has met twice and agreed its terms of reference.",
+    "Signage has been improved following customer feedback.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +209,9 @@ def ref_for(partner_index: int, j: int) -> str:
     return f"R{j + 1}"
 
 
-def make_records(rng: random.Random, partner_index: int, partner: str, count: int, start: int = 0) -> list[Rec]:
+def make_records(
+    rng: random.Random, partner_index: int, partner: str, count: int, start: int = 0
+) -> list[Rec]:
     """One partner's records, in sections, as last agreed with the coordinator."""
     out: list[Rec] = []
     section = rng.choice(SECTIONS)
@@ -147,7 +221,11 @@ def make_records(rng: random.Random, partner_index: int, partner: str, count: in
         agreed = date(2004, 1, 1) + timedelta(days=rng.randint(0, 900))
         target = agreed + timedelta(days=rng.randint(540, 2400))  # about one item in six overdue
         status = rng.choices(STATUSES, weights=(10, 50, 20, 15, 5))[0]
-        rag = "Green" if status in ("Complete", "Closed") else rng.choices(RAGS, weights=(15, 35, 50))[0]
+        rag = (
+            "Green"
+            if status in ("Complete", "Closed")
+            else rng.choices(RAGS, weights=(15, 35, 50))[0]
+        )
         if status == "Paused" and rag == "Green":
             rag = "Amber"
         entries = rng.randint(1, 3)
@@ -160,7 +238,9 @@ def make_records(rng: random.Random, partner_index: int, partner: str, count: in
         shown_status = SYNONYMS.get(status, status) if rng.random() < 0.03 else status
         agreed_cell: date | str = agreed
         if rng.random() < 0.02:
-            agreed_cell = f"{agreed.day}{_ordinal(agreed.day)} {agreed.strftime('%B')} {agreed.year}"
+            agreed_cell = (
+                f"{agreed.day}{_ordinal(agreed.day)} {agreed.strftime('%B')} {agreed.year}"
+            )
         out.append(
             Rec(
                 partner=partner,
@@ -214,7 +294,9 @@ def edit(rng: random.Random, recs: list[Rec], fraction: float, partner_index: in
     for i in picks:
         rec = out[i]
         when = AS_AT + timedelta(days=rng.randint(1, 15))
-        status = {"Not started": "In progress", "In progress": "Complete"}.get(rec.status, rec.status)
+        status = {"Not started": "In progress", "In progress": "Complete"}.get(
+            rec.status, rec.status
+        )
         rag = "Green" if status in ("Complete", "Closed") else rng.choice(("Amber", "Green"))
         note = f"{rec.progress}\n{long_date(when)}\n{rng.choice(NOTES)}"
         lead = rec.lead
@@ -230,17 +312,24 @@ class Writer:
     """Write record lists in the register layout with council styling."""
 
     def __init__(self, path: Path, title: str, subtitle: str) -> None:
-        self.wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+        self.wb = xlsxwriter.Workbook(
+            str(path), {"strings_to_numbers": False, "strings_to_formulas": False}
+        )
         self.title, self.subtitle = title, subtitle
         wb = self.wb
         base = {"border": 1, "valign": "top", "font_name": "Arial", "font_size": 10}
         self.f_title = wb.add_format({"bold": True, "font_size": 14, "font_name": "Arial"})
         self.f_sub = wb.add_format({"bold": True, "font_size": 11, "font_name": "Arial"})
-        self.f_head = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center"})
+        self.f_head = wb.add_format(
+            {**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center"}
+        )
         self.f_text = wb.add_format(base)
         self.f_wrap = wb.add_format({**base, "text_wrap": True})
         self.f_date = wb.add_format({**base, "num_format": "dd/mm/yyyy", "align": "center"})
-        self.f_rag = {k: wb.add_format({**base, "bg_color": c, "align": "center"}) for k, c in RAG_FILL.items()}
+        self.f_rag = {
+            k: wb.add_format({**base, "bg_color": c, "align": "center"})
+            for k, c in RAG_FILL.items()
+        }
         self.f_section = wb.add_format({**base, "bold": True, "bg_color": "#BFBFBF"})
         self.f_overdue = wb.add_format({"bg_color": "#F8CBAD"})
 
@@ -266,7 +355,10 @@ class Writer:
         ws.data_validation(h + 1, 6, last, 6, {"validate": "list", "source": "=Lists!$A$2:$A$6"})
         ws.data_validation(h + 1, 7, last, 7, {"validate": "list", "source": "=Lists!$B$2:$B$4"})
         ws.conditional_format(
-            h + 1, 5, last, 5,
+            h + 1,
+            5,
+            last,
+            5,
             {
                 "type": "formula",
                 "criteria": f'=AND(ISNUMBER($F{h + 2}),$F{h + 2}<TODAY(),$G{h + 2}<>"Complete",$G{h + 2}<>"Closed")',
@@ -301,7 +393,9 @@ class Writer:
         self.wb.close()
 
 
-def write_book(path: Path, recs: Sequence[Rec], title: str, subtitle: str, sheet: str = "Register") -> Path:
+def write_book(
+    path: Path, recs: Sequence[Rec], title: str, subtitle: str, sheet: str = "Register"
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     w = Writer(path, title, subtitle)
     w.sheet(sheet, recs)
@@ -316,7 +410,9 @@ def tracker(path: Path, partners: int, rows: int, bad: float = 0.0, seed: int = 
     for k, name in enumerate(partner_names(partners)):
         recs += make_records(rng, k, name, rows)
     recs = spoil(rng, recs, bad)
-    return write_book(path, recs, "Shared Services Partnership", "Register of Scrutiny Recommendations")
+    return write_book(
+        path, recs, "Shared Services Partnership", "Register of Scrutiny Recommendations"
+    )
 
 
 def merge_set(
@@ -335,16 +431,26 @@ def merge_set(
         master += recs
         theirs = spoil(rng, edit(rng, recs, edits, k), bad)
         paths.append(
-            write_book(ret_dir / f"{name}.xlsx", theirs, "Shared Services Partnership",
-                       f"Return from {name} - Register of Scrutiny Recommendations")
+            write_book(
+                ret_dir / f"{name}.xlsx",
+                theirs,
+                "Shared Services Partnership",
+                f"Return from {name} - Register of Scrutiny Recommendations",
+            )
         )
-    master_path = write_book(out / "master.xlsx", master, "Shared Services Partnership",
-                             "Register of Scrutiny Recommendations")
+    master_path = write_book(
+        out / "master.xlsx",
+        master,
+        "Shared Services Partnership",
+        "Register of Scrutiny Recommendations",
+    )
     return master_path, paths
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = ap.add_subparsers(dest="what", required=True)
     t = sub.add_parser("tracker", help="one register workbook")
     t.add_argument("path", type=Path)
@@ -363,7 +469,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.what == "tracker":
         print(tracker(args.path, args.partners, args.rows, args.bad, args.seed))
     else:
-        master, paths = merge_set(args.dir, args.returns, args.rows, args.edits, args.bad, args.seed)
+        master, paths = merge_set(
+            args.dir, args.returns, args.rows, args.edits, args.bad, args.seed
+        )
         print(f"{master} and {len(paths)} returns in {args.dir / 'returns'}")
 
 

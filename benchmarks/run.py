@@ -265,7 +265,9 @@ def run_validate(paths: dict[str, Path], sizes: Sizes, repeat: int, baseline: bo
     return results
 
 
-def run_merge(label: str, set_dir: Path, rows: int, work: Path, repeat: int, baseline: bool) -> Result:
+def run_merge(
+    label: str, set_dir: Path, rows: int, work: Path, repeat: int, baseline: bool
+) -> Result:
     res = Result(label, rows)
     for i in range(repeat):
         master = fresh_master(set_dir, work / "run")
@@ -326,7 +328,15 @@ def machine() -> dict[str, str]:
         "os": platform.platform(),
         "python": platform.python_version(),
     }
-    for pkg in ("xlsync", "pandas", "pandera", "numpy", "openpyxl", "python-calamine", "xlsxwriter"):
+    for pkg in (
+        "xlsync",
+        "pandas",
+        "pandera",
+        "numpy",
+        "openpyxl",
+        "python-calamine",
+        "xlsxwriter",
+    ):
         try:
             info[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
@@ -345,7 +355,10 @@ def precompile() -> None:
     """
     out = subprocess.run(
         [sys.executable, "-c", "import sync, pathlib; print(pathlib.Path(sync.__file__).parent)"],
-        capture_output=True, text=True, cwd=HERE.parent, check=True,
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+        check=True,
     )
     for folder in (Path(out.stdout.strip()), HERE):
         compileall.compile_dir(folder, quiet=1)
@@ -354,13 +367,21 @@ def precompile() -> None:
 def _source() -> str:
     """Which xlsync was measured: the package the child processes import, and its commit."""
     out = subprocess.run(
-        [sys.executable, "-c", "import sync, pathlib; print(pathlib.Path(sync.__file__).parent.parent)"],
-        capture_output=True, text=True, cwd=HERE.parent,
+        [
+            sys.executable,
+            "-c",
+            "import sync, pathlib; print(pathlib.Path(sync.__file__).parent.parent)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
     )
     root = out.stdout.strip()
     commit = os.environ.get("XLSYNC_BENCH_COMMIT", "")
     if not commit and root:
-        git = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        git = subprocess.run(
+            ["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        )
         commit = git.stdout.strip()
     return f"{root} ({commit or 'commit unknown'})"
 
@@ -401,7 +422,11 @@ def verdicts(results: dict[str, Result]) -> list[tuple[str, bool, str]]:
             mem_x, mem_b = Result.median(r.xlsync, "peak_mb"), Result.median(r.baseline, "peak_mb")
             out.append((f"{r.scenario}: >= 6x faster", speed >= 6, f"{speed:.1f}x"))
             out.append(
-                (f"{r.scenario}: peak memory no higher than baseline", mem_x <= mem_b, f"{mem_x:.0f} MB vs {mem_b:.0f} MB")
+                (
+                    f"{r.scenario}: peak memory no higher than baseline",
+                    mem_x <= mem_b,
+                    f"{mem_x:.0f} MB vs {mem_b:.0f} MB",
+                )
             )
     r = results.get("merge7")
     if r and r.baseline:
@@ -409,7 +434,11 @@ def verdicts(results: dict[str, Result]) -> list[tuple[str, bool, str]]:
         mem_x, mem_b = Result.median(r.xlsync, "peak_mb"), Result.median(r.baseline, "peak_mb")
         out.append((f"{r.scenario}: >= 10x faster", speed >= 10, f"{speed:.1f}x"))
         out.append(
-            (f"{r.scenario}: under half the baseline's peak memory", mem_x < mem_b / 2, f"{mem_x:.0f} MB vs {mem_b:.0f} MB ({mem_x / mem_b:.2f}x)")
+            (
+                f"{r.scenario}: under half the baseline's peak memory",
+                mem_x < mem_b / 2,
+                f"{mem_x:.0f} MB vs {mem_b:.0f} MB ({mem_x / mem_b:.2f}x)",
+            )
         )
     r, small = results.get("scale"), results.get("scale7")
     if r:
@@ -418,15 +447,28 @@ def verdicts(results: dict[str, Result]) -> list[tuple[str, bool, str]]:
         out.append((f"{r.scenario}: under 2 GB", mem < 2048, f"{mem:.0f} MB"))
         if small:
             ratio = secs / Result.median(small.xlsync, "seconds")
-            out.append((f"{r.scenario}: no more than 50x the 7-return run", ratio <= 50, f"{ratio:.1f}x"))
+            out.append(
+                (f"{r.scenario}: no more than 50x the 7-return run", ratio <= 50, f"{ratio:.1f}x")
+            )
     r = results.get("nochange")
     if r:
         ok = all(run.output.get("unchanged") for run in r.xlsync)
-        out.append(("a merge that changes nothing writes nothing", ok, "master bytes and mtime unchanged" if ok else "written"))
+        out.append(
+            (
+                "a merge that changes nothing writes nothing",
+                ok,
+                "master bytes and mtime unchanged" if ok else "written",
+            )
+        )
     return out
 
 
-def render(results: dict[str, Result], args: argparse.Namespace, info: dict[str, str], loads: tuple[str, str]) -> str:
+def render(
+    results: dict[str, Result],
+    args: argparse.Namespace,
+    info: dict[str, str],
+    loads: tuple[str, str],
+) -> str:
     lines = [
         "# xlsync benchmarks",
         "",
@@ -456,11 +498,16 @@ def render(results: dict[str, Result], args: argparse.Namespace, info: dict[str,
         if r.baseline:
             bs, bm = Result.median(r.baseline, "seconds"), Result.median(r.baseline, "peak_mb")
             ratio = f"{bs / xs:.1f}x faster, {bm / xm:.1f}x less memory"
-        lines.append(f"| {r.scenario} | {r.rows:,} | xlsync | {xs:.2f} | {r.rows / xs:,.0f} | {xm:.0f} | {ratio} |")
+        lines.append(
+            f"| {r.scenario} | {r.rows:,} | xlsync | {xs:.2f} | {r.rows / xs:,.0f} | {xm:.0f} | {ratio} |"
+        )
         if r.baseline:
             lines.append(f"| | | baseline | {bs:.2f} | {r.rows / bs:,.0f} | {bm:.0f} | |")
     lines += ["", "## Targets", "", "| target | met | measured |", "| --- | --- | --- |"]
-    lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in verdicts(results)]
+    lines += [
+        f"| {name} | {'yes' if ok else '**no**'} | {value} |"
+        for name, ok, value in verdicts(results)
+    ]
     lines += ["", "## Every run", ""]
     for r in results.values():
         lines.append(f"**{r.scenario}**")
@@ -477,14 +524,25 @@ def render(results: dict[str, Result], args: argparse.Namespace, info: dict[str,
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="small workbooks: a smoke test under a minute")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="small workbooks: a smoke test under a minute"
+    )
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
     ap.add_argument("--only", default="", help="comma-separated: validate,merge7,merge300,nochange")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "xlsync-bench")
-    ap.add_argument("--results", type=Path, default=None, help="default benchmarks/RESULTS.md (full) or RESULTS-quick.md in --work")
+    ap.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="default benchmarks/RESULTS.md (full) or RESULTS-quick.md in --work",
+    )
     ap.add_argument("--regenerate", action="store_true", help="generate the workbooks again")
-    ap.add_argument("--scale-baseline", action="store_true", help="also run the baseline on 300 returns (slow)")
+    ap.add_argument(
+        "--scale-baseline", action="store_true", help="also run the baseline on 300 returns (slow)"
+    )
     ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -503,17 +561,30 @@ def main() -> None:
         results["validate-clean"], results["validate-bad"] = clean, bad
     if "merge7" in only:
         results["merge7"] = run_merge(
-            f"merge {sizes.partners} returns into {rows:,} rows", paths["merge7"], rows, work, args.repeat, True
+            f"merge {sizes.partners} returns into {rows:,} rows",
+            paths["merge7"],
+            rows,
+            work,
+            args.repeat,
+            True,
         )
     if "merge300" in only:
         scale_rows = sizes.scale_returns * sizes.scale_rows
         results["scale"] = run_merge(
             f"merge {sizes.scale_returns} returns x {sizes.scale_rows:,} rows into {scale_rows:,}",
-            paths["scale"], scale_rows, work, args.repeat, args.scale_baseline,
+            paths["scale"],
+            scale_rows,
+            work,
+            args.repeat,
+            args.scale_baseline,
         )
         results["scale7"] = run_merge(
             f"merge 7 returns x {sizes.scale_rows:,} rows into {7 * sizes.scale_rows:,}",
-            paths["scale7"], 7 * sizes.scale_rows, work, args.repeat, False,
+            paths["scale7"],
+            7 * sizes.scale_rows,
+            work,
+            args.repeat,
+            False,
         )
     if "nochange" in only:
         results["nochange"] = run_nochange(paths["nochange"], rows, work, args.repeat)

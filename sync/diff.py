@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sync.merge.run import to_table
 from sync.merge.three_way import same
 from sync.read.table import read_register
+from sync.tables import to_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,8 @@ def diff_workbooks(old: str | Path, new: str | Path, schema: str | Path | None =
     """What changed between two versions: records added, removed, and fields changed."""
     old_reg = read_register(old, schema=schema)
     new_reg = read_register(new, schema=schema or old_reg.kind)
-    keyed = "partner" in old_reg.columns or "partner" in new_reg.columns
+    who = old_reg.kind.partner_field
+    keyed = who in old_reg.columns or who in new_reg.columns
     before, after = to_table(old_reg, keyed), to_table(new_reg, keyed)
     result = Diff(str(old), str(new), old_reg.kind.name)
     old_by_key = {r.key: r for r in before.records}
@@ -80,17 +81,18 @@ def diff_workbooks(old: str | Path, new: str | Path, schema: str | Path | None =
     for rec in after.records:
         if rec.key not in old_by_key:
             result.added.append(
-                RowChange(rec.partner, rec.ref, str(after.cell(rec, key_field) or ""))
+                RowChange(rec.partner, rec.label, str(after.cell(rec, key_field) or ""))
             )
     for rec in before.records:
         if rec.key not in new_by_key:
             result.removed.append(
-                RowChange(rec.partner, rec.ref, str(before.cell(rec, key_field) or ""))
+                RowChange(rec.partner, rec.label, str(before.cell(rec, key_field) or ""))
             )
+    identity = old_reg.kind.identity
     shared = [
         n
         for n in old_reg.kind.names
-        if n in before.columns and n in after.columns and n != key_field
+        if n in before.columns and n in after.columns and n not in identity
     ]
     for rec in before.records:
         other = new_by_key.get(rec.key)
@@ -103,7 +105,7 @@ def diff_workbooks(old: str | Path, new: str | Path, schema: str | Path | None =
                     FieldChange(
                         rec.key,
                         rec.partner,
-                        rec.ref,
+                        rec.label,
                         name,
                         a,
                         b,

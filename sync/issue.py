@@ -18,11 +18,11 @@ from openpyxl.worksheet.protection import SheetProtection
 
 from sync.cells import column_letter
 from sync.errors import XlsyncError
-from sync.merge.keys import normalise_partner
-from sync.merge.run import to_table
+from sync.keys import normalise_partner
 from sync.model import Register
 from sync.read.table import read_register
-from sync.state import BASE_SHEET, blob_rows
+from sync.state import BASE_SHEET, blob_rows, key_meta
+from sync.tables import to_table
 from sync.write.newbook import save_new_workbook
 
 SPARE_ROWS = 25  # unlocked rows under the table, where a partner may add a recommendation
@@ -48,7 +48,7 @@ def issue_returns(
     """Write one return per partner (all by default) into `out_dir`."""
     master_path = Path(master_path)
     register = read_register(master_path, schema=schema or "recommendations")
-    if "partner" not in register.columns:
+    if register.kind.partner_field not in register.columns:
         raise XlsyncError(
             "the master has no Partner column, so there is no one to issue returns to", master_path
         )
@@ -242,6 +242,7 @@ def _build_return(
         "master": master_path.name,
         "kind": kind.name,
         "deadline": deadline,
+        **key_meta(kind),
     }
     for values in blob_rows(meta, {"records": base}):
         hidden.append(values)

@@ -18,6 +18,7 @@ from sync.errors import SchemaError
 
 FIELD_TYPES = ("text", "ref", "date", "number", "integer")
 OWNERS = ("partner", "coordinator")
+PARTNER = "partner"
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -133,12 +134,19 @@ class Kind:
         return tuple(f.name for f in self.fields if f.required)
 
     @property
+    def partner_field(self) -> str:
+        """The field saying whose record it is, in a master kept for several partners."""
+        return PARTNER
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """The key's fields other than the partner: what tells one partner's records apart."""
+        return tuple(n for n in self.key if n != self.partner_field) or (self.required[0],)
+
+    @property
     def record_field(self) -> str:
-        """The field whose presence makes a row a record (the key field other than partner)."""
-        for name in self.key:
-            if name != "partner":
-                return name
-        return self.required[0]
+        """The field whose presence makes a row a record (the first key field after partner)."""
+        return self.identity[0]
 
     def alias_table(self) -> dict[str, str]:
         """Normalised header text -> field name; a field's own name and title count too."""

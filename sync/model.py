@@ -92,9 +92,3 @@ def clean(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, str | date | datetime):
         return value.item()
     return value
-
-
-def is_blank(value: Any) -> bool:
-    """True for None, NaN and text that is only whitespace."""
-    value = clean(value)
-    return value is None or (isinstance(value, str) and not value.strip())

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sync.keys import key_of, normalise_partner
 from sync.kinds import Kind
 from sync.merge.apply import row_edits
-from sync.merge.keys import normalise_partner
-from sync.merge.plan import AddedRow, CellChange, MergePlan, ReturnOutcome, Table, record_key
-from sync.merge.run import to_table
+from sync.merge.plan import AddedRow, CellChange, MergePlan, ReturnOutcome
 from sync.merge.three_way import comparable, same
+from sync.partners import partner_of
 from sync.read.open import check_file
 from sync.read.table import read_register
+from sync.tables import Table, to_table
 from sync.write.atomic import check_not_open, fingerprint, lock
 from sync.write.patch import patch_workbook
 
@@ -26,26 +27,28 @@ def plan_push(kind: Kind, master: Table, tracker: Table, partner: str, keyed: bo
     plan = MergePlan(master=tracker.path)
     outcome = ReturnOutcome(path=tracker.path, partner=partner, status="unchanged")
     plan.returns.append(outcome)
-    theirs = {record_key(None, r.ref, False): r for r in tracker.records if r.ref}
+    # a partner's own tracker has no partner column: records match on the rest of the key
+    theirs = {key_of(kind, r.values, keyed=False): r for r in tracker.records if r.label}
+    identity = (*kind.identity, kind.partner_field)
     owned = [
         f.name
         for f in kind.fields
-        if not f.partner_edits and f.name not in ("partner", "section", kind.record_field)
+        if not f.partner_edits and f.name not in identity and f.name != "section"
     ]
     for rec in master.records:
         if keyed and normalise_partner(rec.partner) != normalise_partner(partner):
             continue
-        target = theirs.get(record_key(None, rec.ref, False))
+        target = theirs.get(key_of(kind, rec.values, keyed=False))
         if target is None:
             values = {
                 k: v
                 for k, v in rec.values.items()
                 if k in tracker.columns
-                and (k in owned or k in (kind.record_field, "partner"))
+                and (k in owned or k in identity)
                 and comparable(v) is not None
             }
             plan.added.append(
-                AddedRow(partner, rec.ref, values, master.source(rec, kind.record_field))
+                AddedRow(partner, rec.label, values, master.source(rec, kind.record_field))
             )
             outcome.added += 1
             continue
@@ -60,7 +63,7 @@ def plan_push(kind: Kind, master: Table, tracker: Table, partner: str, keyed: bo
             plan.changes.append(
                 CellChange(
                     partner,
-                    target.ref,
+                    target.label,
                     name,
                     target.values.get(name),
                     new,
@@ -89,12 +92,10 @@ def push_to_tracker(
     schema: str | Path | None = None,
 ) -> PushResult:
     """Bring a partner's own workbook up to date with the master; only planned cells change."""
-    from sync.merge.run import partner_of
-
     tracker_path = check_file(tracker_path)
     stamp = None if dry_run else fingerprint(tracker_path)
     master_reg = read_register(master_path, schema=schema or "recommendations")
-    keyed = "partner" in master_reg.columns
+    keyed = master_reg.kind.partner_field in master_reg.columns
     master = to_table(master_reg, keyed)
     tracker_reg = read_register(tracker_path, schema=master_reg.kind)
     partners = sorted({r.partner for r in master.records if r.partner})

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sync.keys import record_keys
 from sync.kinds import Kind, Rule
-from sync.merge.keys import map_distinct, normalise_partner, normalise_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,19 +213,11 @@ def _risk_score_explain(
 
 # unique-key ---------------------------------------------------------------------------
 def key_series(df: pd.DataFrame, kind: Kind) -> pd.Series:
-    """Each record's key for matching: normalised refs, partners and other key fields."""
-    parts = []
-    for name in kind.key:
-        values = _col(df, name)
-        norm = (
-            normalise_ref
-            if kind.field(name).type == "ref" or name != "partner"
-            else normalise_partner
-        )
-        parts.append(map_distinct(norm, values.tolist()))
-    # joined in one pass: adding object Series together goes value by value anyway, slower
-    keys = parts[0] if len(parts) == 1 else ["\x1f".join(p) for p in zip(*parts, strict=True)]
-    return pd.Series(keys, index=df.index, dtype=object)
+    """Each record's key for matching (sync.keys.record_keys), the partner included when
+    the kind's key names it."""
+    columns = {name: _col(df, name).tolist() for name in kind.identity}
+    owners = _col(df, kind.partner_field).tolist() if kind.partner_field in kind.key else None
+    return pd.Series(record_keys(kind, columns, len(df), owners), index=df.index, dtype=object)
 
 
 def _unique_key(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
@@ -242,7 +234,7 @@ def _unique_key(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
 def _unique_key_explain(
     row: Mapping[str, Any], rule: Rule, ctx: Context
 ) -> tuple[str, dict[str, Any]]:
-    partner = row.get("partner")
+    partner = row.get(ctx.kind.partner_field)
     scope = f" for {partner}" if isinstance(partner, str) and partner else ""
     return ctx.kind.record_field, {"scope": scope}
 

@@ -1,8 +1,12 @@
-"""Sync state and issued bases, kept inside workbooks as rows of a very hidden sheet.
+"""xlsync's own sheets in a workbook: sync state and issued bases (very hidden), log, history.
 
-The payload is JSON, compressed and stored as base64 text in cells of 30,000 characters. The
-state of a 100,000-record master is ~50 MB of JSON but ~3 MB compressed: a smaller sheet to
-write, deflate, read back and join on every merge. Version 1 blobs (plain JSON) still read.
+The state and bases are JSON, compressed and stored as base64 text in cells of 30,000
+characters. The state of a 100,000-record master is ~50 MB of JSON but ~3 MB compressed: a
+smaller sheet to write, deflate, read back and join on every merge. Version 1 blobs (plain
+JSON) still read.
+
+Both hold records by key (sync.keys). Their metadata says which fields the keys were made
+of; blobs written before it did were keyed on the partner and one field only.
 """
 
 from __future__ import annotations
@@ -16,9 +20,18 @@ from collections.abc import Collection
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+from sync.findings import Finding
+from sync.keys import key_of
+
+if TYPE_CHECKING:
+    from sync.kinds import Kind
+    from sync.read.open import Book
+
+Records = dict[str, dict[str, Any]]
 
 STATE_SHEET = "_xlsync_state"  # in the master: per partner, the values last agreed
 BASE_SHEET = "_xlsync_base"  # in an issued return: what was sent
@@ -152,3 +165,84 @@ def _inflate(packed: bytes) -> bytes:
     if inflater.unconsumed_tail or not inflater.eof:
         raise ValueError("the stored state is damaged or inflates beyond any honest state")
     return data
+
+
+def key_meta(kind: Kind) -> dict[str, Any]:
+    """What a blob's metadata says of its keys: the fields besides the partner they join."""
+    return {"key": list(kind.identity)}
+
+
+def read_issued_base(book: Book, kind: Kind) -> tuple[Records | None, Finding | None]:
+    """The base an issued return carries, or None; a tampered base is a warning and ignored."""
+    blob = sheet_blob(book, BASE_SHEET)
+    if blob is None:
+        return None, None
+    if not blob.intact or not isinstance(blob.payload, dict):
+        return None, Finding(
+            code="base-tampered",
+            severity="warning",
+            message="The copy of what was sent, stored in this return, has been changed; merged two-way",
+            file=str(book.path),
+            sheet=BASE_SHEET,
+        )
+    records = typed_records(blob.payload.get("records", {}), _date_fields(kind))
+    # an issued base holds each record as the master had it, so its key can be made again;
+    # issue only ever writes returns from a master with a partner column
+    return _current_keys(records, kind, blob.meta, keyed=True, rekey=True), None
+
+
+def read_state(book: Book, kind: Kind, keyed: bool) -> dict[str, Records]:
+    """The master's per-partner sync state (values last agreed), or empty."""
+    blob = sheet_blob(book, STATE_SHEET)
+    if blob is None or not blob.intact or not isinstance(blob.payload, dict):
+        return {}
+    partners: dict[str, Records] = blob.payload.get("partners", {})
+    dates = _date_fields(kind)
+    # A state written before keys carried every key field cannot be rekeyed: where two
+    # records shared a key, what was agreed for one was mixed with the other's values. It
+    # is dropped, and those returns merge two-way, as a first merge does.
+    rekey = blob.meta.get("key") is not None
+    return {
+        partner: _current_keys(typed_records(records, dates), kind, blob.meta, keyed, rekey)
+        for partner, records in partners.items()
+        if isinstance(records, dict)
+    }
+
+
+def _current_keys(
+    records: Any, kind: Kind, meta: dict[str, Any], keyed: bool, rekey: bool
+) -> Records:
+    """`records` under the keys the kind makes now. Records of a blob keyed otherwise are
+    keyed again from their own values when `rekey`, and dropped when not; two that come to
+    share a key are both dropped, as no one can tell which is which."""
+    if not isinstance(records, dict):
+        return {}
+    stored = meta.get("key")
+    if stored == list(kind.identity) or (stored is None and len(kind.identity) == 1):
+        return records  # keyed as now: blobs from before marked no key, as they had one field
+    if not rekey:
+        return {}
+    out: Records = {}
+    clashes: set[str] = set()
+    for values in records.values():
+        if not isinstance(values, dict):
+            continue
+        key = key_of(kind, values, values.get(kind.partner_field), keyed)
+        if key in out:
+            clashes.add(key)
+        out[key] = values
+    for key in clashes:
+        del out[key]
+    return out
+
+
+def _date_fields(kind: Kind) -> list[str]:
+    return [f.name for f in kind.fields if f.type == "date"]
+
+
+def sheet_rows(book: Book, name: str) -> list[list[Any]]:
+    """The values of one of xlsync's own sheets, or none if the workbook has no such sheet."""
+    if name not in book.sheet_names:
+        return []
+    grid = book.sheet(name)
+    return [list(r) for r in grid.rows]

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from sync.errors import XlsyncError
-from sync.merge.keys import normalise_partner
-from sync.merge.run import match_partner, sheet_rows, to_table
+from sync.keys import normalise_partner
+from sync.partners import match_partner
 from sync.read.open import open_book
 from sync.read.table import read_register
-from sync.state import LOG_SHEET
+from sync.state import BASE_SHEET, LOG_SHEET, sheet_blob, sheet_rows
+from sync.tables import to_table
 from sync.workbooks import expand_paths
 
 DONE = ("Complete", "Closed")
@@ -94,7 +95,7 @@ def master_status(
     today = today or date.today()
     book = open_book(master_path)
     register = read_register(master_path, schema=schema or "recommendations", book=book)
-    keyed = "partner" in register.columns
+    keyed = register.kind.partner_field in register.columns
     if not keyed:
         raise XlsyncError(
             "the master has no Partner column, so there are no partners to report on", master_path
@@ -111,7 +112,7 @@ def master_status(
             ps.by_rag[rag] = ps.by_rag.get(rag, 0) + 1
         target = rec.values.get("target_date")
         if isinstance(target, date) and target < today and status not in DONE:
-            ps.overdue.append(rec.ref)
+            ps.overdue.append(rec.label)
     for row in sheet_rows(book, LOG_SHEET)[1:]:
         if len(row) < 2 or not isinstance(row[0], datetime):
             continue
@@ -132,8 +133,9 @@ def master_status(
                     ret_book = open_book(path)
                     if who is None:
                         reg = read_register(path, schema=register.kind, book=ret_book)
-                        if "partner" in reg.columns:
-                            found = Counter(str(v) for v in reg.frame["partner"] if v)
+                        who_field = reg.kind.partner_field
+                        if who_field in reg.columns:
+                            found = Counter(str(v) for v in reg.frame[who_field] if v)
                             who = (
                                 match_partner(found.most_common(1)[0][0], names) if found else None
                             )
@@ -156,8 +158,6 @@ def master_status(
 
 def _issued_deadline(book: Any) -> date | None:
     """The deadline an issued return was sent with, if it says."""
-    from sync.state import BASE_SHEET, sheet_blob
-
     blob = sheet_blob(book, BASE_SHEET)
     value = blob.meta.get("deadline") if blob is not None else None
     return value if isinstance(value, date) else None

@@ -420,27 +420,8 @@ def _finding(
     )
 
 
-def _is_blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _too_long(v: Any) -> bool:
-    return isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT
-
-
-def validate_file(
-    path: Path,
-    schema: str | Path | None = None,
-    today: date | None = None,
-    password: str | None = None,
-) -> tuple[FileReport, Register | None]:
-    """Read and validate one workbook; an unreadable one gives a report with its error line."""
-    ((report, register),) = validate_files([path], schema, today, password)
-    return report, register
 
 
 # Workbooks up to this many records are validated together; a bigger one on its own, at
@@ -456,8 +437,8 @@ def validate_files(
     books: dict[Path, Book] | None = None,
     keep_registers: bool = True,
 ) -> list[tuple[FileReport, Register | None]]:
-    """validate_file for each path; small workbooks of one kind and layout are checked in
-    one pandera pass (see validate_many).
+    """Read and validate each workbook; an unreadable one gives a report with its error line.
+    Small workbooks of one kind and layout are checked in one pandera pass (validate_many).
 
     `books` holds workbooks already opened and read; each is taken out of it as its table
     is read, so that its grid (as large as the register again) is gone before pandera runs.

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from sync.cells import CellRef
-from sync.merge.keys import normalise_partner, normalise_ref
+from sync.keys import normalise_partner, normalise_ref
 from sync.merge.plan import MergePlan
 from sync.merge.three_way import comparable
 from sync.model import Register
 from sync.read.open import Book
-from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows_soon
+from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows_soon, key_meta
 
 LOG_HEADER = ["When", "Partner", "Ref", "Field", "Old value", "New value", "Source", "Master cell"]
 HISTORY_HEADER = ["Date", "Partner", "Ref", "Progress note", "Source", "Merged"]
@@ -45,7 +45,9 @@ def edits_for(
     merged_state = {p: dict(v) for p, v in state.items()}
     for partner, records in plan.agreed.items():
         merged_state.setdefault(partner, {}).update(records)
-    state_rows = blob_rows_soon({"saved": stamp.isoformat()}, {"partners": merged_state})
+    state_rows = blob_rows_soon(
+        {"saved": stamp.isoformat(), **key_meta(register.kind)}, {"partners": merged_state}
+    )
     del merged_state
 
     log = _clean_rows(existing_log, LOG_HEADER)

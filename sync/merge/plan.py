@@ -5,51 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from sync.cells import CellRef
 from sync.findings import Finding
+from sync.keys import map_distinct, normalise_partner
 from sync.kinds import Kind
-from sync.merge.keys import map_distinct, normalise_partner, normalise_ref
 from sync.merge.three_way import Outcome, comparable, decide
-
-Values = dict[str, Any]
-
-
-class Record(NamedTuple):
-    """One record as the planner sees it: its key, its values, and where it was read.
-
-    A named tuple, not a frozen dataclass: a merge into 300,000 rows makes one for every
-    record of the master and of the returns, and a frozen dataclass sets each field through
-    object.__setattr__, which made building them take twice as long.
-    """
-
-    key: str
-    partner: str
-    ref: str
-    values: Values
-    row: int
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """The records of one workbook table plus what the planner needs to cite cells."""
-
-    path: str
-    sheet: str
-    columns: Mapping[str, int]
-    records: Sequence[Record]
-    last_row: int = 0
-
-    def cell(self, record: Record, field_name: str) -> CellRef | None:
-        col = self.columns.get(field_name)
-        return None if col is None else CellRef(self.sheet, record.row, col)
-
-    def source(self, record: Record, field_name: str) -> str:
-        """`file!sheet!cell` of a value, as change logs cite it."""
-        cell = self.cell(record, field_name)
-        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
-        return f"{name}!{cell}" if cell else f"{name}!{self.sheet}!row {record.row}"
+from sync.tables import Record, Table, Values
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,17 +113,8 @@ class MergePlan:
     agreed: dict[str, dict[str, Values]] = field(default_factory=dict)  # partner -> key -> values
 
     @property
-    def writes_cells(self) -> bool:
-        return bool(self.changes or self.added)
-
-    @property
     def is_empty(self) -> bool:
         return not (self.changes or self.added or self.history)
-
-
-def record_key(partner: str | None, ref: Any, keyed_by_partner: bool) -> str:
-    ref_part = normalise_ref(ref)
-    return f"{normalise_partner(partner)}\x1f{ref_part}" if keyed_by_partner else ref_part
 
 
 def plan_merge(
@@ -189,7 +143,7 @@ def plan_merge(
     owned_by_partner = {f.name: f.partner_edits for f in kind.fields}
     pending_new: dict[str, AddedRow] = {}
     state = state or {}
-    fixed = {"partner", "section", kind.record_field}
+    fixed = {kind.partner_field, "section", *kind.identity}  # a changed key is another record
     compared = {n for n in master.columns if n not in fixed}
     by_partner: dict[str, list[Record]] = {}
     owners = (
@@ -217,7 +171,7 @@ def plan_merge(
             if rec.row in ret.bad_rows:
                 skipped_rows += 1
                 continue
-            if not rec.ref:
+            if not rec.label:
                 continue
             seen.add(rec.key)
             master_rec = by_key.get(rec.key)
@@ -225,9 +179,9 @@ def plan_merge(
                 if rec.key in pending_new:
                     continue
                 values = {k: v for k, v in rec.values.items() if comparable(v) is not None}
-                values["partner"] = ret.partner
+                values[kind.partner_field] = ret.partner
                 added = AddedRow(
-                    ret.partner, rec.ref, values, ret.table.source(rec, kind.record_field)
+                    ret.partner, rec.label, values, ret.table.source(rec, kind.record_field)
                 )
                 pending_new[rec.key] = added
                 plan.added.append(added)
@@ -285,7 +239,7 @@ def plan_merge(
                 assert cell is not None  # name is in master.columns
                 if result is Outcome.TAKE or (result is Outcome.CONFLICT and prefer == "return"):
                     plan.changes.append(
-                        CellChange(ret.partner, master_rec.ref, name, mine, theirs, cell, source)
+                        CellChange(ret.partner, master_rec.label, name, mine, theirs, cell, source)
                     )
                     if not private:  # view_from, if it is the old `now`, keeps its values
                         now = current[rec.key] = dict(now)
@@ -300,7 +254,7 @@ def plan_merge(
                     plan.conflicts.append(
                         Conflict(
                             ret.partner,
-                            master_rec.ref,
+                            master_rec.label,
                             name,
                             None if rec_base is None else rec_base.get(name),
                             mine,
@@ -320,7 +274,7 @@ def plan_merge(
                     view[name] = theirs
                 elif result is Outcome.REJECT:
                     plan.rejected_edits.append(
-                        RejectedEdit(ret.partner, master_rec.ref, name, mine, theirs, source)
+                        RejectedEdit(ret.partner, master_rec.label, name, mine, theirs, source)
                     )
                     outcome.rejected_edits += 1
             if changed_note and history_field:
@@ -332,13 +286,13 @@ def plan_merge(
                         HistoryEntry(
                             when if isinstance(when, date) else None,
                             master_rec.partner or ret.partner,
-                            master_rec.ref,
+                            master_rec.label,
                             str(before),
                             master.source(master_rec, history_field),
                         )
                     )
                 plan.history.append(
-                    _history(rec, rec.values, ret, history_field, date_field, master_rec.ref)
+                    _history(rec, rec.values, ret, history_field, date_field, master_rec.label)
                 )
             if view is None:
                 view = view_from  # unchanged: shared, never written to again
@@ -346,7 +300,7 @@ def plan_merge(
                     lent.add(rec.key)
             agreed[rec.key] = view
         mine_only = by_partner.get(normalise_partner(ret.partner) if keyed_by_partner else "", [])
-        plan.missing += [Missing(ret.partner, r.ref) for r in mine_only if r.key not in seen]
+        plan.missing += [Missing(ret.partner, r.label) for r in mine_only if r.key not in seen]
         if has_errors:
             outcome.status = "partial"
             outcome.reason = f"{skipped_rows} row(s) with errors were not merged"
@@ -380,7 +334,7 @@ def _history(
     return HistoryEntry(
         when=when if isinstance(when, date) else None,
         partner=ret.partner,
-        ref=ref or rec.ref,
+        ref=ref or rec.label,
         text=str(values.get(history_field) or ""),
         source=ret.table.source(rec, history_field),
     )

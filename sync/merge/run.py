@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +14,15 @@ import pandas as pd
 from sync.errors import XlsyncError
 from sync.findings import Finding
 from sync.kinds import Kind, candidate_kinds
-from sync.merge.keys import map_distinct, normalise_partner, normalise_ref
-from sync.merge.plan import MergePlan, Record, ReturnInput, ReturnOutcome, Table, plan_merge
+from sync.merge.plan import MergePlan, ReturnInput, ReturnOutcome, plan_merge
 from sync.model import Register
 from sync.parallel import start_files
+from sync.partners import named_partners, resolve_partner
 from sync.read.open import Book, check_file, open_book
 from sync.read.table import paused_gc, read_register
-from sync.state import (
-    BASE_SHEET,
-    HISTORY_SHEET,
-    LOG_SHEET,
-    STATE_SHEET,
-    sheet_blob,
-    typed_records,
-)
-from sync.validate import canonical_frame, validate_canonical, validate_in_batches, warm_up
+from sync.state import HISTORY_SHEET, LOG_SHEET, read_issued_base, read_state, sheet_rows
+from sync.tables import make_table, plain_columns, to_table
+from sync.validate import validate_in_batches, warm_up
 from sync.workbooks import expand_paths
 from sync.write.atomic import check_not_open, fingerprint, lock
 
@@ -47,182 +40,6 @@ class MergeResult:
     unreadable: list[str] = field(default_factory=list)
 
 
-def to_table(register: Register, keyed: bool, partner: str | None = None) -> Table:
-    """A Register as the planner's Table: canonical values, and each record's key.
-
-    `keyed` says whether keys carry the partner (a multi-partner master); a return's
-    records take `partner` where they have no partner column of their own.
-    """
-    frame, _ = canonical_frame(register)
-    names, columns = plain_columns(frame)
-    return _table(
-        str(register.path),
-        register.sheet,
-        dict(register.columns),
-        register.last_row,
-        register.rows,
-        register.kind.record_field,
-        names,
-        columns,
-        keyed,
-        partner,
-    )
-
-
-def plain_columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
-    """The frame's values as plain Python, a list per column."""
-    names = list(frame.columns)
-    # nearly every value is already plain text, a date or a blank
-    return names, [
-        [
-            v if v is None or type(v) is str or type(v) is date else _plain(v)
-            for v in frame[n].tolist()
-        ]
-        for n in names
-    ]
-
-
-def _table(
-    path: str,
-    sheet: str,
-    columns: dict[str, int],
-    last_row: int,
-    rows: Sequence[int],
-    key_field: str,
-    names: list[str],
-    values: list[list[Any]],
-    keyed: bool,
-    partner: str | None,
-) -> Table:
-    # column by column: each distinct ref and partner is normalised once, and the keys are
-    # joined in one pass, rather than a call per record
-    n = len(rows)
-    at = {name: j for j, name in enumerate(names)}
-    refs = values[at[key_field]] if key_field in at else [None] * n
-    owners = [w or partner for w in values[at["partner"]]] if "partner" in at else [partner] * n
-    ref_keys = map_distinct(normalise_ref, refs)
-    if keyed:
-        partner_keys = map_distinct(normalise_partner, owners)
-        keys = [f"{p}\x1f{r}" for p, r in zip(partner_keys, ref_keys, strict=True)]
-    else:
-        keys = ref_keys
-    with paused_gc():
-        records = [
-            Record(
-                key,
-                str(who or ""),
-                "" if ref is None else str(ref),
-                dict(zip(names, row, strict=True)),
-                at_row,
-            )
-            for key, who, ref, row, at_row in zip(
-                keys, owners, refs, zip(*values, strict=True), rows, strict=True
-            )
-        ]
-    return Table(path, sheet, columns, records, last_row)
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date()
-    return value
-
-
-def partner_of(register: Register, master_partners: Sequence[str], given: str | None) -> str:
-    """Whose return this is: --partner, else the return's partner column, else its file name."""
-    return _resolve_partner(_named_partners(register), register.path, master_partners, given)
-
-
-def _named_partners(register: Register) -> frozenset[str] | None:
-    """The names written in a return's partner column, or None when it has no such column."""
-    if "partner" not in register.columns:
-        return None
-    return frozenset(
-        str(v).strip() for v in register.frame["partner"] if v is not None and str(v).strip()
-    )
-
-
-def _resolve_partner(
-    named: frozenset[str] | None, path: Path, master_partners: Sequence[str], given: str | None
-) -> str:
-    if given:
-        return match_partner(given, master_partners) or given
-    if named is not None and len(named) == 1:
-        (one,) = named
-        return match_partner(one, master_partners) or one
-    stem = path.stem
-    found = match_partner(stem, master_partners)
-    if found:
-        return found
-    if master_partners:
-        raise XlsyncError(
-            f"cannot tell which partner this return is from; name the file after the partner "
-            f"({', '.join(sorted(master_partners)[:8])}) or use --partner",
-            path,
-        )
-    return stem
-
-
-def match_partner(name: str, partners: Sequence[str]) -> str | None:
-    norm = normalise_partner(name)
-    known = _normalised(tuple(partners))  # once per merge, not once per return
-    for p, n in known:
-        if n == norm:
-            return p
-    # "Chorley return March 2007.xlsx", "Return - South Ribble.xlsx"
-    hits = [p for p, n in known if n and f" {n} " in f" {norm} "]
-    return max(hits, key=len) if len(hits) >= 1 else None
-
-
-@functools.lru_cache(maxsize=8)
-def _normalised(partners: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((p, normalise_partner(p)) for p in partners)
-
-
-def read_issued_base(
-    book: Book, kind: Kind
-) -> tuple[dict[str, dict[str, Any]] | None, Finding | None]:
-    """The base an issued return carries, or None; a tampered base is a warning and ignored."""
-    blob = sheet_blob(book, BASE_SHEET)
-    if blob is None:
-        return None, None
-    if not blob.intact or not isinstance(blob.payload, dict):
-        return None, Finding(
-            code="base-tampered",
-            severity="warning",
-            message="The copy of what was sent, stored in this return, has been changed; merged two-way",
-            file=str(book.path),
-            sheet=BASE_SHEET,
-        )
-    return typed_records(blob.payload.get("records", {}), _date_fields(kind)), None
-
-
-def _date_fields(kind: Kind) -> list[str]:
-    return [f.name for f in kind.fields if f.type == "date"]
-
-
-def read_state(book: Book, kind: Kind) -> dict[str, dict[str, dict[str, Any]]]:
-    """The master's per-partner sync state (values last agreed), or empty."""
-    blob = sheet_blob(book, STATE_SHEET)
-    if blob is None or not blob.intact or not isinstance(blob.payload, dict):
-        return {}
-    partners: dict[str, dict[str, dict[str, Any]]] = blob.payload.get("partners", {})
-    dates = _date_fields(kind)
-    for records in partners.values():
-        typed_records(records, dates)
-    return partners
-
-
-def sheet_rows(book: Book, name: str) -> list[list[Any]]:
-    """The values of one of xlsync's own sheets, or none if the master has no such sheet."""
-    if name not in book.sheet_names:
-        return []
-    grid = book.sheet(name)
-    return [list(r) for r in grid.rows]
-
-
 @dataclass(frozen=True, slots=True)
 class ReadReturn:
     """A return read and validated, reduced to plain columns: what a worker process sends back.
@@ -236,7 +53,6 @@ class ReadReturn:
     columns: dict[str, int]
     last_row: int
     rows: list[int]
-    key_field: str
     names: list[str]
     values: list[list[Any]]  # per column, in `names` order
     named: frozenset[str] | None  # the names in its partner column, None without one
@@ -245,19 +61,9 @@ class ReadReturn:
     error: XlsyncError | None = None  # raised once its partner is known, as it always was
 
 
-def read_return(path: Path, kind: Kind, today: date | None) -> ReadReturn:
-    """Read and validate one return, needing nothing from the master. Raises XlsyncError
-    when it cannot be read at all."""
-    book = open_book(path)
-    register = read_register(path, schema=kind, book=book)
-    frame, synonyms = canonical_frame(register)
-    findings = validate_canonical(register, frame, synonyms, today=today)
-    return _reduced(book, register, frame, findings)
-
-
 def read_returns(paths: Sequence[Path], kind: Kind, today: date | None) -> list[ReadReturn | str]:
-    """read_return for each path, or the one-line reason it could not be read (for worker
-    processes). Small returns are validated together: for a return of 1,000 rows, most of
+    """Each return read and validated, needing nothing from the master, or the one-line
+    reason it could not be read (for worker processes). Small returns are validated together: for a return of 1,000 rows, most of
     the time is the fixed cost of a pandera pass."""
     books: dict[int, Book] = {}  # by id of the register read from it, until it is reduced
 
@@ -295,10 +101,9 @@ def _reduced(
         columns=dict(register.columns),
         last_row=register.last_row,
         rows=list(register.rows),
-        key_field=register.kind.record_field,
         names=names,
         values=values,
-        named=_named_partners(register),
+        named=named_partners(register),
         findings=findings,
         base=base,
         error=error,
@@ -306,20 +111,24 @@ def _reduced(
 
 
 def finish_return(
-    read: ReadReturn, master_partners: Sequence[str], partner: str | None, keyed: bool
+    read: ReadReturn,
+    kind: Kind,
+    master_partners: Sequence[str],
+    partner: str | None,
+    keyed: bool,
 ) -> ReturnInput:
     """Whose return it is and its keyed records. Raises XlsyncError when that cannot be told."""
-    who = _resolve_partner(read.named, read.path, master_partners, partner)
+    who = resolve_partner(read.named, read.path, master_partners, partner)
     if read.error is not None:
         raise read.error
     bad_rows = frozenset(f.row for f in read.findings if f.severity == "error" and f.row)
-    table = _table(
+    table = make_table(
         str(read.path),
         read.sheet,
         read.columns,
         read.last_row,
         read.rows,
-        read.key_field,
+        kind,
         read.names,
         read.values,
         keyed,
@@ -330,25 +139,13 @@ def finish_return(
     )
 
 
-def prepare_return(
-    path: Path,
-    kind: Kind,
-    master_partners: Sequence[str],
-    partner: str | None,
-    today: date | None,
-    keyed: bool,
-) -> ReturnInput:
-    """Read, validate and key one return. Raises XlsyncError when it cannot be read."""
-    return finish_return(read_return(path, kind, today), master_partners, partner, keyed)
-
-
 def _finish_or_error(
-    read: ReadReturn | str, partners: Sequence[str], partner: str | None, keyed: bool
+    read: ReadReturn | str, kind: Kind, partners: Sequence[str], partner: str | None, keyed: bool
 ) -> ReturnInput | str:
     if isinstance(read, str):
         return read
     try:
-        return finish_return(read, partners, partner, keyed)
+        return finish_return(read, kind, partners, partner, keyed)
     except XlsyncError as exc:
         return exc.line()
 
@@ -391,7 +188,7 @@ def merge_files(
         try:
             book = open_book(master_path)
             register = read_register(master_path, schema=kind, book=book)
-            keyed = "partner" in register.columns
+            keyed = kind.partner_field in register.columns
             table = to_table(register, keyed)
         except BaseException:
             pending.close()
@@ -402,7 +199,7 @@ def merge_files(
         outcomes_unreadable: list[ReturnOutcome] = []
         # each return is keyed as it arrives, while the workers read the rest
         prepared: list[ReturnInput | str] = pending.results(
-            progress, then=lambda read: _finish_or_error(read, partners, partner, keyed)
+            progress, then=lambda read: _finish_or_error(read, kind, partners, partner, keyed)
         )
         for path, item in zip(paths, prepared, strict=True):
             if isinstance(item, str):
@@ -414,7 +211,7 @@ def merge_files(
                 inputs.append(item)
         history_field = next((f.name for f in register.kind.fields if f.history), None)
         # parsed once: after many merges it holds every record agreed
-        state = read_state(book, register.kind)
+        state = read_state(book, register.kind, keyed)
         existing_log = sheet_rows(book, LOG_SHEET)
         existing_history = sheet_rows(book, HISTORY_SHEET)
         # nothing more is read from the master workbook: its grid and calamine's copy can go

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from sync.errors import XlsyncError
-from sync.merge.keys import normalise_partner, normalise_ref
-from sync.merge.run import match_partner, sheet_rows
+from sync.keys import normalise_partner, normalise_ref
 from sync.model import clean
+from sync.partners import match_partner
 from sync.read.dates import split_dated_notes, to_date
 from sync.read.open import Book, open_book
 from sync.read.table import read_register
-from sync.state import HISTORY_SHEET
+from sync.state import HISTORY_SHEET, sheet_rows
 from sync.status import DONE, master_status
 from sync.validate import canonical_frame
 

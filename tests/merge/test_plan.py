@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sync.findings import Finding
+from sync.keys import key_of, normalise_ref
 from sync.kinds import get_kind
-from sync.merge.keys import normalise_ref
-from sync.merge.plan import Record, ReturnInput, Table, plan_merge, record_key
+from sync.merge.plan import ReturnInput, plan_merge
 from sync.merge.three_way import Outcome, decide
+from sync.tables import Record, Table
 
 KIND = get_kind("recommendations")
 COLUMNS = {"partner": 1, "ref": 2, "recommendation": 3, "status": 4, "progress": 5, "updated": 6}
@@ -28,7 +29,7 @@ def rec(partner: str, ref: str, row: int, **values: Any) -> Record:
         "updated": date(2005, 9, 7),
     }
     base.update(values)
-    return Record(record_key(partner, ref, True), partner, ref, base, row)
+    return Record(record_key(partner, ref), partner, ref, base, row)
 
 
 def master(*records: Record) -> Table:
@@ -103,7 +104,7 @@ def test_coordinator_owned_edit_is_rejected_not_applied() -> None:
 
 def test_three_way_conflict_keeps_master_unless_told() -> None:
     m = master(rec("Chorley", "8.", 5, status="Paused"))
-    base = {record_key("Chorley", "8.", True): {"status": "In progress"}}
+    base = {record_key("Chorley", "8."): {"status": "In progress"}}
     r = ret("Chorley", rec("Chorley", "8.", 4, status="Complete"), base=base)
     p = plan(m, r)
     assert p.changes == []
@@ -115,7 +116,7 @@ def test_three_way_conflict_keeps_master_unless_told() -> None:
 
 def test_master_only_change_is_kept() -> None:
     m = master(rec("Chorley", "8.", 5, status="Paused"))
-    base = {record_key("Chorley", "8.", True): {"status": "In progress"}}
+    base = {record_key("Chorley", "8."): {"status": "In progress"}}
     p = plan(m, ret("Chorley", rec("Chorley", "8.", 4, status="In progress"), base=base))
     assert p.changes == [] and p.conflicts == []
 
@@ -168,7 +169,7 @@ def _apply(m: Table, p: Any) -> Table:
         Record(
             r.key,
             r.partner,
-            r.ref,
+            r.label,
             {k: by_cell.get((r.row, k), v) for k, v in r.values.items()},
             r.row,
         )
@@ -177,9 +178,7 @@ def _apply(m: Table, p: Any) -> Table:
     row = m.last_row
     for a in p.added:
         row += 1
-        records.append(
-            Record(record_key(a.partner, a.ref, True), a.partner, a.ref, dict(a.values), row)
-        )
+        records.append(Record(record_key(a.partner, a.ref), a.partner, a.ref, dict(a.values), row))
     return Table(m.path, m.sheet, m.columns, records, row)
 
 
@@ -220,3 +219,8 @@ def test_laws_idempotent_nothing_deleted_ownership_holds(
     # idempotent: the same return again changes nothing and adds nothing
     again = plan(after, r, state=first.agreed)
     assert again.changes == [] and again.added == []
+
+
+def record_key(partner: str, ref: str) -> str:
+    """The key the reader gives a recommendation of `partner` in a master."""
+    return key_of(get_kind("recommendations"), {"ref": ref}, partner)

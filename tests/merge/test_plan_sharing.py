@@ -7,8 +7,10 @@ import copy
 from datetime import date
 from typing import Any
 
+from sync.keys import key_of
 from sync.kinds import get_kind
-from sync.merge.plan import MergePlan, Record, ReturnInput, Table, plan_merge, record_key
+from sync.merge.plan import MergePlan, ReturnInput, plan_merge
+from sync.tables import Record, Table
 
 COLUMNS = {"partner": 1, "ref": 2, "recommendation": 3, "status": 4, "progress": 5, "updated": 6}
 
@@ -22,7 +24,7 @@ def rec(partner: str, ref: str, row: int, **values: Any) -> Record:
         "progress": "7 September 2005 begun",
         "updated": date(2005, 9, 7),
     }
-    return Record(record_key(partner, ref, True), partner, ref, base | values, row)
+    return Record(record_key(partner, ref), partner, ref, base | values, row)
 
 
 def master(*records: Record) -> Table:
@@ -67,10 +69,15 @@ def test_two_returns_for_one_record_each_agree_their_own_view() -> None:
         ("8.", "progress", "7 September 2005 begun", "1 March 2007 done"),
         ("8.", "updated", date(2005, 9, 7), date(2007, 3, 1)),
     ]
-    key = record_key("Chorley", "8.", True)
+    key = record_key("Chorley", "8.")
     # the second return's view holds the first's change and its own; the untouched record's
     # view is the master's values as they were
     assert p.agreed["chorley"][key]["status"] == "Complete"
     assert p.agreed["chorley"][key]["progress"] == "1 March 2007 done"
-    assert p.agreed["chorley"][record_key("Chorley", "9.", True)] == m.records[1].values
+    assert p.agreed["chorley"][record_key("Chorley", "9.")] == m.records[1].values
     assert ([r.values for r in m.records], first, second) == given
+
+
+def record_key(partner: str, ref: str) -> str:
+    """The key the reader gives a recommendation of `partner` in a master."""
+    return key_of(get_kind("recommendations"), {"ref": ref}, partner)

@@ -1,0 +1,130 @@
+"""Registers as the planner's tables: each record's key, label, values and sheet row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from sync.cells import CellRef
+from sync.keys import record_keys, record_labels
+from sync.kinds import Kind
+from sync.model import Register
+from sync.read.table import paused_gc
+from sync.validate import canonical_frame
+
+Values = dict[str, Any]
+
+
+class Record(NamedTuple):
+    """One record as the planner sees it: its key, its values, and where it was read.
+
+    A named tuple, not a frozen dataclass: a merge into 300,000 rows makes one for every
+    record of the master and of the returns, and a frozen dataclass sets each field through
+    object.__setattr__, which made building them take twice as long.
+    """
+
+    key: str  # sync.keys.record_keys: every field of the kind's key, normalised
+    partner: str
+    label: str  # the key as written, for people: "4,a", "LPI 12 2008/09 Q3"
+    values: Values
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The records of one workbook table plus what the planner needs to cite cells."""
+
+    path: str
+    sheet: str
+    columns: Mapping[str, int]
+    records: Sequence[Record]
+    last_row: int = 0
+
+    def cell(self, record: Record, field_name: str) -> CellRef | None:
+        col = self.columns.get(field_name)
+        return None if col is None else CellRef(self.sheet, record.row, col)
+
+    def source(self, record: Record, field_name: str) -> str:
+        """`file!sheet!cell` of a value, as change logs cite it."""
+        cell = self.cell(record, field_name)
+        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{name}!{cell}" if cell else f"{name}!{self.sheet}!row {record.row}"
+
+
+def to_table(register: Register, keyed: bool, partner: str | None = None) -> Table:
+    """A Register as the planner's Table: canonical values, and each record's key.
+
+    `keyed` says whether keys carry the partner (a multi-partner master); a return's
+    records take `partner` where they have no partner column of their own.
+    """
+    frame, _ = canonical_frame(register)
+    names, columns = plain_columns(frame)
+    return make_table(
+        str(register.path),
+        register.sheet,
+        dict(register.columns),
+        register.last_row,
+        register.rows,
+        register.kind,
+        names,
+        columns,
+        keyed,
+        partner,
+    )
+
+
+def plain_columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """The frame's values as plain Python, a list per column."""
+    names = list(frame.columns)
+    # nearly every value is already plain text, a date or a blank
+    return names, [
+        [
+            v if v is None or type(v) is str or type(v) is date else _plain(v)
+            for v in frame[n].tolist()
+        ]
+        for n in names
+    ]
+
+
+def make_table(
+    path: str,
+    sheet: str,
+    columns: dict[str, int],
+    last_row: int,
+    rows: Sequence[int],
+    kind: Kind,
+    names: list[str],
+    values: list[list[Any]],
+    keyed: bool,
+    partner: str | None,
+) -> Table:
+    """The Table of records given as plain columns (`values`, in `names` order)."""
+    # column by column: each distinct ref and partner is normalised once, and the keys are
+    # joined in one pass, rather than a call per record
+    n = len(rows)
+    at = {name: j for j, name in enumerate(names)}
+    by_field = {name: values[at[name]] for name in kind.identity if name in at}
+    who = kind.partner_field
+    owners = [w or partner for w in values[at[who]]] if who in at else [partner] * n
+    keys = record_keys(kind, by_field, n, owners if keyed else None)
+    labels = record_labels(kind, by_field, n)
+    with paused_gc():
+        records = [
+            Record(key, str(owner or ""), label, dict(zip(names, row, strict=True)), at_row)
+            for key, owner, label, row, at_row in zip(
+                keys, owners, labels, zip(*values, strict=True), rows, strict=True
+            )
+        ]
+    return Table(path, sheet, columns, records, last_row)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
