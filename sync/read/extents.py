@@ -22,7 +22,9 @@ from sync.read.guards import (
     MiB,
     Package,
     Part,
+    cell_before,
     human_size,
+    xml_fault,
 )
 
 # Excel's grid: a cell beyond it is damage that calamine would place and every writer refuse.
@@ -34,12 +36,12 @@ _SHOWN_ADDRESS = 16
 @dataclass(slots=True)
 class Extent:
     """The largest row and column (1-based) a sheet's cells reach, as calamine will place them,
-    and the first cell found outside Excel's grid, if any."""
+    and the first damage found on the way, if any."""
 
     rows: int = 0
     cols: int = 0
-    outside: str = ""  # that cell's address as written (cut if very long)
-    outside_reason: str = ""  # why it is outside, for the officer
+    damage: str = ""  # what is wrong, for the officer: "it has a cell beyond column XFD ..."
+    damage_cell: str = ""  # the address of the cell it is in, as written (cut if very long)
 
     @property
     def cells(self) -> int:
@@ -49,23 +51,25 @@ class Extent:
         self.rows = max(self.rows, row)
         self.cols = max(self.cols, col)
 
+    def note_damage(self, damage: str, cell: str = "") -> None:
+        if not self.damage:
+            self.damage, self.damage_cell = damage, cell
+
     def note_outside(self, address: bytes) -> None:
-        """Remember the first cell address outside Excel's grid (see `outside_reason`)."""
-        if self.outside:
-            return
+        """Note a cell address outside Excel's grid."""
         text = address.decode("ascii", "replace")
         letters = len(text) - len(
             text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         )
         if len(text) > _SHOWN_ADDRESS:
-            self.outside = text[:_SHOWN_ADDRESS] + "\u2026"
-            self.outside_reason = f"a cell address {len(text):,} characters long"
+            shown = text[:_SHOWN_ADDRESS] + "\u2026"
+            self.note_damage(f"it has a cell address {len(text):,} characters long", shown)
         elif letters > 3 or column_number(address[:letters]) > EXCEL_COLS:
-            self.outside = text
-            self.outside_reason = "a cell beyond column XFD, the last column Excel has"
+            self.note_damage("it has a cell beyond column XFD, the last column Excel has", text)
         else:
-            self.outside = text
-            self.outside_reason = f"a cell beyond row {EXCEL_ROWS:,}, the last row Excel has"
+            self.note_damage(
+                f"it has a cell beyond row {EXCEL_ROWS:,}, the last row Excel has", text
+            )
 
 
 def check_extent(
@@ -76,13 +80,14 @@ def check_extent(
     limit: int = MAX_SHEET_CELLS,
     sheet: str = "",
 ) -> None:
-    """Refuse a cell outside Excel's grid, and a grid calamine would have to allocate beyond
-    `limit` cells."""
-    if extent.outside:
+    """Refuse a damaged sheet (naming the cell, within `sheet`, where known), and a grid
+    calamine would have to allocate beyond `limit` cells."""
+    if extent.damage:
+        cell = extent.damage_cell
         raise UnreadableFile(
-            f"{where} is damaged: it has {extent.outside_reason}",
+            f"{where} is damaged: {extent.damage}",
             path,
-            f"{sheet or where}!{extent.outside}",
+            f"{sheet}!{cell}" if sheet and cell else cell or None,
         )
     if extent.cells > limit:
         raise HostileFile(
@@ -111,6 +116,12 @@ def check_string_table(pkg: Package, part: Part) -> None:
     """Verify the shared-string part and the string count calamine reserves room for."""
     limit = max(100_000, part.size // MIN_BYTES_PER_STRING)
     for piece in _tag_aligned(pkg.chunks(part)):
+        if b"\x00" in piece:
+            raise UnreadableFile(
+                f"part '{part.name}' is damaged: its XML holds a NUL character (byte 0), which "
+                "no spreadsheet program writes",
+                pkg.path,
+            )
         if b"uniqueCount" not in piece:
             continue
         for m in _UNIQUE_COUNT.finditer(piece):
@@ -180,6 +191,20 @@ def xlsx_sheet_extent(pkg: Package, part: Part, *, exact: bool = False) -> Exten
     near: list[int] = []  # the pieces measured only by the near box
     bounded = False  # some piece is only bounded, a little above its cells
     for index, piece in enumerate(_tag_aligned(pkg.chunks(part))):
+        if b"\x00" in piece:
+            if index == 0 and piece.startswith(_UTF16_STARTS):
+                extent.note_damage(
+                    "its XML is in UTF-16, which xlsync does not read; open the file in Excel "
+                    "and save it again"
+                )
+                return extent
+            # XML forbids it; calamine would keep it in the text, or cut the text short there.
+            at = piece.index(b"\x00")
+            extent.note_damage(
+                "its XML holds a NUL character (byte 0), which no spreadsheet program writes",
+                cell_before(piece, at),
+            )
+            return extent
         if _PREFIXED.search(piece):
             return _unusual_extent(pkg, part)
         first = _ODD_OR_FAR_CELL.search(piece)
@@ -220,6 +245,9 @@ def xlsx_sheet_extent(pkg: Package, part: Part, *, exact: bool = False) -> Exten
     if bounded and extent.cells > MAX_SHEET_CELLS:
         return xlsx_sheet_extent(pkg, part, exact=True)
     return extent
+
+
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 
 
 def _add_value_cells(extent: Extent, piece: bytes) -> None:
@@ -312,7 +340,14 @@ def _unusual_extent(pkg: Package, part: Part) -> Extent:
             f"{human_size(MAX_UNUSUAL_SHEET_BYTES)}",
             pkg.path,
         )
-    return _exact_xlsx_extent(pkg.chunks(part))
+    extent = _exact_xlsx_extent(pkg.chunks(part))
+    if not extent.damage:
+        # The careful walk places what it finds; only a parser tells a malformed tag (which
+        # calamine would read past in silence, losing the cell's type or value) from an odd one.
+        fault = xml_fault(pkg, part)
+        if fault is not None:
+            extent.note_damage(fault.reason, fault.cell)
+    return extent
 
 
 def _holds_value(piece: bytes, after_tag: int) -> bool:

@@ -23,6 +23,9 @@ from sync.read.sniff import Layout, package_layout, sniff
 # it opens without asking; try it before asking the officer for one.
 DEFAULT_PASSWORD = "VelvetSweatshop"
 _HEAD_BYTES = 64 * 1024
+# Excel allows 31 characters and LibreOffice more; no program writes a name longer than this,
+# which would pass into messages and xlsync's own log cells.
+MAX_SHEET_NAME = 255
 _PASSWORD_HINT = "is password-protected; give the password with --password"
 
 
@@ -158,7 +161,7 @@ def _open_package(path: Path, data: bytes, parsing: Callable[[], None], *, encry
     layout = package_layout(pkg)
     _check_read_at_open(pkg, layout)
     workbook = _calamine(path, data)
-    names, hidden = _worksheets(workbook)
+    names, hidden = _worksheets(workbook, path)
     checked: set[str] = set()
 
     def load(name: str) -> SheetGrid:
@@ -168,9 +171,38 @@ def _open_package(path: Path, data: bytes, parsing: Callable[[], None], *, encry
                     extent = extents.xlsx_sheet_extent(pkg, pkg.parts[part_name])
                     check_extent(extent, f"sheet '{name}'", path, sheet=name)
                     checked.add(part_name)
-        return _read_sheet(workbook, path, name, name not in hidden, parsing)
+        return _read_sheet(
+            workbook,
+            path,
+            name,
+            name not in hidden,
+            parsing,
+            lambda exc: _why_unreadable(pkg, layout, name, exc),
+        )
 
     return Book(path, layout.format, names, hidden, {}, workbook, encrypted, load)
+
+
+def _why_unreadable(
+    pkg: Package, layout: Layout, name: str, exc: BaseException
+) -> tuple[str, str] | None:
+    """What is wrong with a package's sheet that calamine could not read, and the cell it is
+    in (or ""); None when we cannot tell better than calamine's own words."""
+    if name in layout.unresolved:
+        return layout.unresolved[name], ""
+    kind = type(exc).__name__
+    if kind == "WorksheetNotFound":
+        return "its part is missing from the workbook or lies outside it", ""
+    if "cannot decode input using UTF-8" in str(exc):
+        return "its XML is not in UTF-8, the encoding workbooks use", ""
+    if kind == "XmlError" and name in layout.sheet_parts:
+        # calamine names only the element it was in; a parse says whether the XML stops
+        # early or is malformed, and where.
+        fault = guards.xml_fault(pkg, pkg.parts[layout.sheet_parts[name]])
+        if fault is not None:
+            return fault.reason, fault.cell
+        return "its XML is cut short or malformed", ""
+    return None
 
 
 def _check_read_at_open(pkg: Package, layout: Layout) -> None:
@@ -217,7 +249,7 @@ def _open_ole(path: Path, data: bytes, password: str | None, parsing: Callable[[
             data = _decrypt(path, data, password)
         _check_biff(path, data)
         workbook = _calamine(path, data)
-        names, hidden = _worksheets(workbook)
+        names, hidden = _worksheets(workbook, path)
 
         def load(name: str) -> SheetGrid:
             return _read_sheet(workbook, path, name, name not in hidden, parsing)
@@ -312,9 +344,16 @@ def _calamine(path: Path, data: bytes) -> Any:
         raise UnreadableFile(f"is not a readable workbook ({_short(exc)})", path) from None
 
 
-def _worksheets(workbook: Any) -> tuple[list[str], frozenset[str]]:
+def _worksheets(workbook: Any, path: Path) -> tuple[list[str], frozenset[str]]:
     sheets = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
     names = [m.name for m in sheets]
+    for name in names:
+        if len(name) > MAX_SHEET_NAME:
+            raise UnreadableFile(
+                f"is damaged: it has a sheet name {len(name):,} characters long "
+                f"('{name[:16]}\u2026'; Excel allows 31)",
+                path,
+            )
     hidden = frozenset(m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible)
     return names, hidden
 
@@ -325,6 +364,7 @@ def _read_sheet(
     name: str,
     visible: bool,
     parsing: Callable[[], None],
+    why: Callable[[BaseException], tuple[str, str] | None] | None = None,
 ) -> SheetGrid:
     try:
         parsing()  # as calamine starts to parse
@@ -341,6 +381,12 @@ def _read_sheet(
     except BaseException as exc:  # see _calamine
         if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
+        known = why(exc) if why is not None else None
+        if known is not None:
+            reason, cell = known
+            raise UnreadableFile(
+                f"sheet '{name}' cannot be read: {reason}", path, f"{name}!{cell}" if cell else None
+            ) from None
         raise UnreadableFile(f"sheet '{name}' cannot be read ({_short(exc)})", path) from None
     return SheetGrid(
         name=name,

@@ -123,6 +123,8 @@ class Layout:
     sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name -> part name
     worksheet_parts: tuple[str, ...] = ()  # every part typed as a worksheet
     read_at_open: tuple[str, ...] = ()  # parts calamine reads whole when it opens the book
+    # sheet name -> why its part could not be found, for a sheet that names one
+    unresolved: dict[str, str] = field(default_factory=dict)
 
 
 def package_layout(pkg: Package) -> Layout:
@@ -156,7 +158,7 @@ def _ooxml_layout(pkg: Package) -> Layout:
         fmt = "xlsx"  # a workbook part with an unusual content type: let calamine try
     # calamine takes the folder of the main part and fixed names inside it.
     base = main.rpartition("/")[0] + "/" if "/" in main else ""
-    sheet_parts = _sheet_parts(pkg, base)
+    sheet_parts, unresolved = _sheet_parts(pkg, base)
     worksheets = tuple(
         part.name
         for part in pkg.parts.values()
@@ -173,7 +175,7 @@ def _ooxml_layout(pkg: Package) -> Layout:
         )
         if pkg.find(name) is not None
     )
-    return Layout(fmt, sheet_parts, worksheets, shared)
+    return Layout(fmt, sheet_parts, worksheets, shared, unresolved)
 
 
 def _content_types(pkg: Package) -> tuple[dict[str, str], dict[str, str]]:
@@ -203,28 +205,38 @@ def _office_document(pkg: Package) -> str | None:
     return None
 
 
-def _sheet_parts(pkg: Package, base: str) -> dict[str, str]:
-    """Sheet name -> part name, resolved the way calamine resolves them."""
+def _sheet_parts(pkg: Package, base: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Sheet name -> part name, resolved the way calamine resolves them; and sheet name ->
+    why not, for each sheet whose part cannot be found."""
     workbook = pkg.find(f"{base}workbook.xml")
     rels = pkg.find(f"{base}_rels/workbook.xml.rels")
     if workbook is None or rels is None:
-        return {}
-    targets = {}
+        return {}, {}
+    targets: dict[str, tuple[str, str]] = {}  # id -> (part name, target as written)
     for element in _parse(pkg, rels).iter():
         if _local(element.tag) == "Relationship":
             target = element.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else base + target
-            targets[element.get("Id", "")] = path
-    sheets = {}
+            if element.get("TargetMode", "") == "External" or "://" in target:
+                path = ""  # outside the package, however it is spelt
+            targets[element.get("Id", "")] = (path, target)
+    sheets, unresolved = {}, {}
     for element in _parse(pkg, workbook).iter():
-        if _local(element.tag) != "sheet":
+        name = element.get("name")
+        if _local(element.tag) != "sheet" or name is None:
             continue
         rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
-        if rel_id in targets and element.get("name") is not None:
-            found = pkg.find(targets[rel_id])
-            if found is not None:
-                sheets[element.get("name", "")] = found.name
-    return sheets
+        path, target = targets.get(rel_id, ("", ""))
+        found = pkg.find(path) if path else None
+        if found is not None:
+            sheets[name] = found.name
+        elif rel_id not in targets:
+            unresolved[name] = f"the workbook names no part for it (relationship '{rel_id}')"
+        elif not path:
+            unresolved[name] = f"its part lies outside the workbook ({target[:80]})"
+        else:
+            unresolved[name] = f"its part '{path[:80]}' is missing from the workbook"
+    return sheets, unresolved
 
 
 def _odf_layout(pkg: Package) -> Layout:

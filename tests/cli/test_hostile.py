@@ -141,3 +141,69 @@ def test_a_master_with_a_cell_beyond_xfd_is_refused_when_read(tmp_path: Path) ->
         "column XFD, the last column Excel has"
     )
     assert master.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        (
+            "multiline-or-unclear-xml-rels-external-1507.xlsx",
+            "sheet 'Sheet1' cannot be read: its part lies outside the workbook "
+            "(smb://host/share/x.xml)",
+        ),
+        (
+            "multiline-or-unclear-xml-truncate-1288.xlsx",
+            "sheet 'Register' cannot be read: its XML is cut short",
+        ),
+        (
+            "multiline-or-unclear-xml-truncate-2354.xlsx",
+            "sheet 'Register' cannot be read: its XML is cut short",
+        ),
+    ],
+)
+def test_an_unreadable_sheet_says_what_is_wrong(tmp_path: Path, name: str, line: str) -> None:
+    path = _repro(name, tmp_path)
+    assert _refusal(["inspect", str(path)]) == f"xlsync: {name}: {line}"
+
+
+# Damage calamine would read past in silence is refused: each is XML no spreadsheet program
+# writes and Excel itself would not open without repair, and reading on risks a wrong value
+# reaching the master (2470 loses a header's type and with it a whole column).
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        (
+            "silent-lost-xml-garbage-2371.xlsx",
+            " (Monitoring!C11): sheet 'Monitoring' is damaged: its XML holds a NUL character "
+            "(byte 0), which no spreadsheet program writes",
+        ),
+        (
+            "silent-accepted-malformed-xml-garbage-2470.xlsx",
+            " (Register!C4): sheet 'Register' is damaged: its XML is malformed in cell C4 "
+            "(not well-formed (invalid token))",
+        ),
+        (
+            "silent-accepted-malformed-xml-non-utf8-2023.xlsx",
+            ": part 'xl/worksheets/sheet1.xml' is damaged: it starts with the mark of UTF-16 "
+            "text but is not UTF-16",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["inspect", "validate"])
+def test_silent_damage_is_refused_naming_the_cell(
+    tmp_path: Path, name: str, line: str, command: str
+) -> None:
+    path = _repro(name, tmp_path)
+    assert _refusal([command, str(path)]) == f"xlsync: {name}{line}"
+
+
+def test_a_return_with_a_huge_sheet_name_is_blamed_not_the_master(tmp_path: Path) -> None:
+    returned = _repro("multiline-or-unclear-xml-huge-attr-359.xlsx", tmp_path, "Rossendale.xlsx")
+    master = tmp_path / "master.xlsx"
+    shutil.copyfile(WORKBOOKS / "master.xlsx", master)
+    before = master.read_bytes()
+    assert _refusal(["merge", str(master), str(returned)]) == (
+        "xlsync: Rossendale.xlsx: is damaged: it has a sheet name 70,000 characters long "
+        "('AAAAAAAAAAAAAAAA\u2026'; Excel allows 31)"
+    )
+    assert master.read_bytes() == before
