@@ -516,8 +516,9 @@ def status(
     help="report.xlsx (a workbook with a live chart) or report.html (one self-contained page).",
 )
 @today_option
-@click.option("--partner", metavar="NAME", help="Only this partner's recommendations.")
-def report(master: Path, out: Path, today: Any, partner: str | None) -> None:
+@click.option("--partner", metavar="NAME", help="Only this partner's records.")
+@schema_option
+def report(master: Path, out: Path, today: Any, partner: str | None, schema: str | None) -> None:
     """Write a committee-ready report: summary, chart, overdue items, dated progress.
 
     Example:
@@ -527,7 +528,7 @@ def report(master: Path, out: Path, today: Any, partner: str | None) -> None:
     """
     from sync.report.committee import build_report
 
-    written = build_report(master, out, today=_date(today), partner=partner)
+    written = build_report(master, out, today=_date(today), partner=partner, schema=schema)
     click.echo(f"Wrote {written}", err=True)
 
 

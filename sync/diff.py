@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sync.merge.three_way import same
+from sync.read.open import open_book
 from sync.read.table import read_register
+from sync.recognise import recognise_kind
 from sync.tables import to_table
 
 
@@ -69,7 +71,8 @@ class Diff:
 
 def diff_workbooks(old: str | Path, new: str | Path, schema: str | Path | None = None) -> Diff:
     """What changed between two versions: records added, removed, and fields changed."""
-    old_reg = read_register(old, schema=schema)
+    book = open_book(old)
+    old_reg = read_register(old, schema=recognise_kind(book, schema), book=book)
     new_reg = read_register(new, schema=schema or old_reg.kind)
     who = old_reg.kind.partner_field
     keyed = who in old_reg.columns or who in new_reg.columns

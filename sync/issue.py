@@ -20,7 +20,9 @@ from sync.cells import column_letter
 from sync.errors import XlsyncError
 from sync.keys import normalise_partner
 from sync.model import Register
+from sync.read.open import open_book
 from sync.read.table import read_register
+from sync.recognise import recognise_kind
 from sync.state import BASE_SHEET, blob_rows, key_meta
 from sync.tables import to_table
 from sync.write.newbook import save_new_workbook
@@ -47,7 +49,8 @@ def issue_returns(
 ) -> list[IssuedReturn]:
     """Write one return per partner (all by default) into `out_dir`."""
     master_path = Path(master_path)
-    register = read_register(master_path, schema=schema or "recommendations")
+    book = open_book(master_path)
+    register = read_register(master_path, schema=recognise_kind(book, schema), book=book)
     if register.kind.partner_field not in register.columns:
         raise XlsyncError(
             "the master has no Partner column, so there is no one to issue returns to", master_path

@@ -11,8 +11,9 @@ from sync.merge.apply import row_edits
 from sync.merge.plan import AddedRow, CellChange, MergePlan, ReturnOutcome
 from sync.merge.three_way import comparable, same
 from sync.partners import partner_of
-from sync.read.open import check_file
+from sync.read.open import check_file, open_book
 from sync.read.table import read_register
+from sync.recognise import recognise_kind
 from sync.tables import Table, to_table
 from sync.write.atomic import check_not_open, fingerprint, lock
 from sync.write.patch import patch_workbook
@@ -94,7 +95,8 @@ def push_to_tracker(
     """Bring a partner's own workbook up to date with the master; only planned cells change."""
     tracker_path = check_file(tracker_path)
     stamp = None if dry_run else fingerprint(tracker_path)
-    master_reg = read_register(master_path, schema=schema or "recommendations")
+    book = open_book(master_path)
+    master_reg = read_register(master_path, schema=recognise_kind(book, schema), book=book)
     keyed = master_reg.kind.partner_field in master_reg.columns
     master = to_table(master_reg, keyed)
     tracker_reg = read_register(tracker_path, schema=master_reg.kind)

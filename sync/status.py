@@ -10,9 +10,11 @@ from typing import Any
 
 from sync.errors import XlsyncError
 from sync.keys import normalise_partner
+from sync.kinds import Kind
 from sync.partners import match_partner
 from sync.read.open import open_book
 from sync.read.table import read_register
+from sync.recognise import recognise_kind
 from sync.state import BASE_SHEET, LOG_SHEET, sheet_blob, sheet_rows
 from sync.tables import to_table
 from sync.workbooks import expand_paths
@@ -85,7 +87,7 @@ def master_status(
     returns_dir: str | Path | None = None,
     today: date | None = None,
     deadline: date | None = None,
-    schema: str | Path | None = None,
+    schema: str | Path | Kind | None = None,
     exclude: tuple[str, ...] | list[str] = (),
 ) -> StatusReport:
     """Per partner: records by status and RAG, overdue items, last merge, and returns.
@@ -94,7 +96,7 @@ def master_status(
     """
     today = today or date.today()
     book = open_book(master_path)
-    register = read_register(master_path, schema=schema or "recommendations", book=book)
+    register = read_register(master_path, schema=recognise_kind(book, schema), book=book)
     keyed = register.kind.partner_field in register.columns
     if not keyed:
         raise XlsyncError(

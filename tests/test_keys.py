@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sync import read_register
+from sync.cells import CellRef
 from sync.cli import cli
 from sync.keys import key_of, record_labels
 from sync.kinds import get_kind
@@ -32,7 +33,7 @@ def cells(path: Path) -> dict[str, Any]:
         warnings.simplefilter("ignore")
         wb = load_workbook(path)
     return {
-        f"{ws.title}!{c.coordinate}": c.value
+        str(CellRef(ws.title, c.row, c.column)): c.value
         for ws in wb
         if ws.sheet_state == "visible"
         for row in ws.iter_rows()
@@ -43,7 +44,7 @@ def cells(path: Path) -> dict[str, Any]:
 
 def changed(before: dict[str, Any], after: dict[str, Any], sheet: str) -> dict[str, Any]:
     """The cells of `sheet` whose values differ, old -> new."""
-    names = {n for n in (*before, *after) if n.startswith(f"{sheet}!")}
+    names = {n for n in (*before, *after) if CellRef.parse(n).sheet == sheet}
     return {
         n: (before.get(n), after.get(n)) for n in sorted(names) if before.get(n) != after.get(n)
     }

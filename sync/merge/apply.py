@@ -11,7 +11,6 @@ from sync.keys import normalise_partner, normalise_ref
 from sync.merge.plan import MergePlan
 from sync.merge.three_way import comparable
 from sync.model import Register
-from sync.read.open import Book
 from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows_soon, key_meta
 
 LOG_HEADER = ["When", "Partner", "Ref", "Field", "Old value", "New value", "Source", "Master cell"]
@@ -133,7 +132,6 @@ def cell_value(value: Any) -> Any:
 def apply_plan(
     plan: MergePlan,
     register: Register,
-    book: Book | None,  # not needed: the master's sheets are read before planning
     source: Path,
     target: Path,
     *,

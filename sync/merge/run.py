@@ -7,19 +7,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from sync.errors import XlsyncError
 from sync.findings import Finding
-from sync.kinds import Kind, candidate_kinds
+from sync.kinds import Kind, get_kind
 from sync.merge.plan import MergePlan, ReturnInput, ReturnOutcome, plan_merge
 from sync.model import Register
 from sync.parallel import start_files
 from sync.partners import named_partners, resolve_partner
 from sync.read.open import Book, check_file, open_book
 from sync.read.table import paused_gc, read_register
+from sync.recognise import recognise_kind
 from sync.state import HISTORY_SHEET, LOG_SHEET, read_issued_base, read_state, sheet_rows
 from sync.tables import make_table, plain_columns, to_table
 from sync.validate import validate_in_batches, warm_up
@@ -49,6 +50,7 @@ class ReadReturn:
     """
 
     path: Path
+    kind: str  # the name of the kind it was read as
     sheet: str
     columns: dict[str, int]
     last_row: int
@@ -61,9 +63,19 @@ class ReadReturn:
     error: XlsyncError | None = None  # raised once its partner is known, as it always was
 
 
-def read_returns(paths: Sequence[Path], kind: Kind, today: date | None) -> list[ReadReturn | str]:
-    """Each return read and validated, needing nothing from the master, or the one-line
-    reason it could not be read (for worker processes). Small returns are validated together: for a return of 1,000 rows, most of
+class Unread(NamedTuple):
+    """A return that could not be read, and the one line saying why."""
+
+    path: Path
+    reason: str
+
+
+def read_returns(
+    paths: Sequence[Path], kind: Kind | None, today: date | None
+) -> list[ReadReturn | Unread]:
+    """Each return read and validated as `kind` (or as the kind it fits best, when None:
+    the master's is not known yet), or the one-line reason it could not be read; for worker
+    processes. Small returns are validated together: for a return of 1,000 rows, most of
     the time is the fixed cost of a pandera pass."""
     books: dict[int, Book] = {}  # by id of the register read from it, until it is reduced
 
@@ -78,7 +90,7 @@ def read_returns(paths: Sequence[Path], kind: Kind, today: date | None) -> list[
     ) -> ReadReturn:
         return _reduced(books.pop(id(register)), register, frame, findings)
 
-    return validate_in_batches(paths, read, done, lambda _path, exc: exc.line(), today)
+    return validate_in_batches(paths, read, done, lambda path, exc: Unread(path, exc.line()), today)
 
 
 def _reduced(
@@ -97,6 +109,7 @@ def _reduced(
     names, values = plain_columns(frame)
     return ReadReturn(
         path=register.path,
+        kind=register.kind.name,
         sheet=register.sheet,
         columns=dict(register.columns),
         last_row=register.last_row,
@@ -140,10 +153,19 @@ def finish_return(
 
 
 def _finish_or_error(
-    read: ReadReturn | str, kind: Kind, partners: Sequence[str], partner: str | None, keyed: bool
+    read: ReadReturn | Unread,
+    kind: Kind,
+    partners: Sequence[str],
+    partner: str | None,
+    keyed: bool,
+    today: date | None,
 ) -> ReturnInput | str:
-    if isinstance(read, str):
-        return read
+    if isinstance(read, Unread) or read.kind != kind.name:
+        # read before the master's kind was known, as another kind or not at all: read again
+        # as the master's kind, whose error names what it looked for
+        (read,) = read_returns([read.path], kind, today)
+    if isinstance(read, Unread):
+        return read.reason
     try:
         return finish_return(read, kind, partners, partner, keyed)
     except XlsyncError as exc:
@@ -177,16 +199,18 @@ def merge_files(
     # unchanged). What the merge leaves is freed as usual when it is dropped.
     with guard, paused_gc():
         stamp = None if dry_run else fingerprint(master_path)
-        (kind,) = candidate_kinds(schema or "recommendations")
+        given = None if schema is None else get_kind(schema)
         paths = [p for p in expand_paths(return_paths) if p.resolve() != master_path.resolve()]
-        # the returns are read on the other cores while this process reads the master;
+        # the returns are read on the other cores while this process reads the master; each
+        # as the kind it fits best when none is given (the master's is known only once read).
         # pandera's first-use set-up is done here first, so that each worker inherits it
         warm_up()
         pending = start_files(
-            read_returns, paths, kind, today, label=lambda p: p.name, batched=True
+            read_returns, paths, given, today, label=lambda p: p.name, batched=True
         )
         try:
             book = open_book(master_path)
+            kind = recognise_kind(book, given)
             register = read_register(master_path, schema=kind, book=book)
             keyed = kind.partner_field in register.columns
             table = to_table(register, keyed)
@@ -199,7 +223,8 @@ def merge_files(
         outcomes_unreadable: list[ReturnOutcome] = []
         # each return is keyed as it arrives, while the workers read the rest
         prepared: list[ReturnInput | str] = pending.results(
-            progress, then=lambda read: _finish_or_error(read, kind, partners, partner, keyed)
+            progress,
+            then=lambda read: _finish_or_error(read, kind, partners, partner, keyed, today),
         )
         for path, item in zip(paths, prepared, strict=True):
             if isinstance(item, str):
@@ -240,7 +265,6 @@ def merge_files(
         written, backup = apply_plan(
             plan,
             register,
-            None,
             master_path,
             target,
             expect_fingerprint=stamp,

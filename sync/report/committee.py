@@ -15,6 +15,7 @@ from sync.partners import match_partner
 from sync.read.dates import split_dated_notes, to_date
 from sync.read.open import Book, open_book
 from sync.read.table import read_register
+from sync.recognise import recognise_kind
 from sync.state import HISTORY_SHEET, sheet_rows
 from sync.status import DONE, master_status
 from sync.validate import canonical_frame
@@ -147,12 +148,13 @@ def build_report(
     *,
     today: date | None = None,
     partner: str | None = None,
+    schema: str | Path | None = None,
 ) -> Path:
     """Write the committee report for `master` to `out`: a workbook (.xlsx) or a page (.html)."""
     suffix = Path(out).suffix.lower()
     if suffix not in (".xlsx", ".html"):
         raise XlsyncError("report output must end .xlsx or .html", out)
-    report = collect_report(master, today=today, partner=partner)
+    report = collect_report(master, today=today, partner=partner, schema=schema)
     if suffix == ".xlsx":
         from sync.report.workbook import write_workbook
 
@@ -163,13 +165,17 @@ def build_report(
 
 
 def collect_report(
-    master: str | Path, *, today: date | None = None, partner: str | None = None
+    master: str | Path,
+    *,
+    today: date | None = None,
+    partner: str | None = None,
+    schema: str | Path | None = None,
 ) -> CommitteeReport:
     """Read the master once into the report's model: summary per partner, items with history."""
     master = Path(master)
     today = today or date.today()
     book = open_book(master)
-    register = read_register(master, schema="recommendations", book=book)
+    register = read_register(master, schema=recognise_kind(book, schema), book=book)
     keyed = "partner" in register.columns
     frame, _ = canonical_frame(register)  # "Done" counts as Complete, as in `xlsync status`
     names = list(frame.columns)
@@ -206,7 +212,7 @@ def collect_report(
         )
 
     if keyed:
-        status_report = master_status(master, today=today)
+        status_report = master_status(master, today=today, schema=register.kind)
         partners = [
             PartnerSummary(
                 partner=p.partner or NO_PARTNER,
