@@ -11,6 +11,9 @@ from dateutil import parser as dateparser
 _ORDINAL = re.compile(r"\b(\d{1,2})\s*(st|nd|rd|th)\b", re.IGNORECASE)
 _HAS_DAY_AND_YEAR = re.compile(r"\d")
 _EXCEL_EPOCH = date(1899, 12, 30)
+# Typed dates outside these years are typos ("06/03/207", "0001-01-01"), not dates: Excel
+# itself keeps no date before 1900, and no tracker plans a century ahead.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2099
 # The two ways officers usually type a date, read without dateutil: "12 January 2007"
 # (after "12th" loses its suffix) and "12/01/2007", day first. Anything else, and any
 # impossible date, goes to dateutil, so these give exactly what it would.
@@ -50,7 +53,18 @@ def to_date(value: Any) -> date | None:
 
 
 def parse_text_date(text: str) -> date | None:
-    """ "30th October 2006", "1 March 2006", "06/03/2007" (day first, as in the UK)."""
+    """ "30th October 2006", "1 March 2006", "06/03/2007" (day first, as in the UK).
+
+    None for text that is not a date, and for a date in a year before 1900 or after 2099,
+    which is a typo (a year typed with three digits) and is reported as not a date.
+    """
+    parsed = _parse_text_date(text)
+    if parsed is not None and not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        return None
+    return parsed
+
+
+def _parse_text_date(text: str) -> date | None:
     s = text.strip()
     if not s or len(s) > 40 or not _HAS_DAY_AND_YEAR.search(s):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -207,3 +208,59 @@ def test_a_return_with_a_huge_sheet_name_is_blamed_not_the_master(tmp_path: Path
         "('AAAAAAAAAAAAAAAA\u2026'; Excel allows 31)"
     )
     assert master.read_bytes() == before
+
+
+def _errors(args: list[str]) -> list[tuple[str, str, object, str]]:
+    """The error findings `validate --format json` reports, after checking it exited 1."""
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", *args])
+    assert result.exit_code == 1, (result.output, result.stderr, result.exception)
+    (report,) = json.loads(result.stdout)["files"]
+    return [
+        (report["path"], f"{f['sheet']}!{f['cell']}", f["value"], f["message"])
+        for f in report["findings"]
+        if f["severity"] == "error"
+    ]
+
+
+def test_a_year_typed_with_three_digits_is_an_error_at_the_returns_cell(tmp_path: Path) -> None:
+    returned = _repro("targeted-year-typo-Chorley.xlsx", tmp_path, "Chorley.xlsx")
+    assert _errors([str(returned)]) == [
+        (
+            str(returned),
+            "Register!J6",
+            "06/03/207",
+            "Last Updated '06/03/207' is not a date (use dd/mm/yyyy)",
+        )
+    ]
+
+
+def test_text_dates_in_year_one_are_errors_at_their_cells(tmp_path: Path) -> None:
+    path = _repro("multiline-or-unclear-content-dates-text-1730.xlsx", tmp_path)
+    errors = _errors([str(path)])
+    assert {cell for _, cell, _, _ in errors} == {
+        f"Register!{col}{row}" for col in "DEI" for row in (6, 8, 10, 11)
+    }
+    assert {(value, message.split("'")[0]) for _, _, value, message in errors} == {
+        ("0001-01-01", "Date Agreed "),
+        ("0001-01-01", "Target Date "),
+        ("0001-01-01", "Last Updated "),
+    }
+
+
+@pytest.mark.parametrize("typed", ["06/03/207", "06/03/2207"])
+def test_an_implausible_typed_date_in_a_built_return_is_an_error(
+    tmp_path: Path, typed: str
+) -> None:
+    from builders import Sheet, build
+
+    header = ["Ref", "Recommendation", "Target Date", "Status", "Last Updated"]
+    sheet = Sheet(header=header, rows=[["1", "Publicity plan", "31/03/2007", "Complete", typed]])
+    path = build(tmp_path / "Chorley.xlsx", sheet)
+    assert _errors([str(path)]) == [
+        (
+            str(path),
+            f"Register!E{sheet.row_of(0)}",
+            typed,
+            f"Last Updated '{typed}' is not a date (use dd/mm/yyyy)",
+        )
+    ]

@@ -77,3 +77,12 @@ def test_usual_dates_read_without_dateutil_as_dateutil_reads_them() -> None:
         assert parse_text_date(text) == expected, text
         quick += dates._usual_date(normalised) is not None
     assert quick > 1000  # most forms were read the quick way
+
+
+def test_a_typed_year_before_1900_or_after_2099_is_not_a_date() -> None:
+    for typo in ("06/03/207", "06/03/0207", "0001-01-01", "1 March 1899", "06/03/2207", "1/1/2100"):
+        assert parse_text_date(typo) is None, typo
+    assert dates.to_date("06/03/207") is None
+    assert parse_text_date("1 January 1900") == date(1900, 1, 1)
+    assert parse_text_date("31/12/2099") == date(2099, 12, 31)
+    assert parse_text_date("06/03/07") == date(2007, 3, 6)  # two digits are read as this century
