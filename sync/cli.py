@@ -100,10 +100,31 @@ def inspect(
         click.echo(render_register(data))
 
 
+class DateParam(click.DateTime):
+    """A date typed as year-month-day or day/month/year; a mistake is told in those words."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d", "%d/%m/%Y"])
+
+    def get_metavar(self, *args: Any, **kwargs: Any) -> str:
+        return "DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(
+                f"{value!r} is not a date: use day/month/year, e.g. 06/03/2007 "
+                "(or year-month-day, 2007-03-06)",
+                param,
+                ctx,
+            )
+
+
 def today_option(f: F) -> F:
     return click.option(
         "--today",
-        type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+        type=DateParam(),
         help="Judge dates (overdue, in the future) as on this day: YYYY-MM-DD.",
     )(f)
 
@@ -361,7 +382,7 @@ def _date(value: Any) -> Any:
 )
 @click.option(
     "--deadline",
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    type=DateParam(),
     help="Date the returns are due, shown to partners: YYYY-MM-DD.",
 )
 @click.option(
@@ -436,7 +457,7 @@ def push(
     """
     from sync.push import push_to_tracker
     from sync.report.data import merge_to_dict
-    from sync.report.text import render_merge
+    from sync.report.text import render_push
 
     result = push_to_tracker(
         master, partner_workbook, partner=partner, dry_run=dry_run, force=force, schema=schema
@@ -445,7 +466,7 @@ def push(
     if fmt == "json":
         emit_json(data)
     else:
-        click.echo(render_merge(data))
+        click.echo(render_push(data))
 
 
 @cli.command()
@@ -459,7 +480,7 @@ def push(
 @today_option
 @click.option(
     "--deadline",
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    type=DateParam(),
     help="Return deadline (default: the one issued returns carry).",
 )
 @click.option(

@@ -29,7 +29,11 @@ CATALOGUE: dict[str, Code] = {
     "synonym": Code(
         WARNING, "Value written another way", "{header} {value!r} is read as {canonical!r}"
     ),
-    "not-a-date": Code(ERROR, "Not a date", "{header} {value!r} is not a date (use dd/mm/yyyy)"),
+    "not-a-date": Code(
+        ERROR,
+        "Not a date",
+        "{header} {value!r} is not a date (use day/month/year, e.g. 06/03/2007)",
+    ),
     "not-a-number": Code(ERROR, "Not a number", "{header} {value!r} is not a number"),
     "not-whole": Code(ERROR, "Not a whole number", "{header} {value!r} is not a whole number"),
     "out-of-range": Code(

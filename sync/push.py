@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sync.errors import XlsyncError
 from sync.keys import key_of, normalise_partner
 from sync.kinds import Kind
 from sync.merge.apply import row_edits
@@ -101,11 +102,23 @@ def push_to_tracker(
     master = to_table(master_reg, keyed)
     tracker_reg = read_register(tracker_path, schema=master_reg.kind)
     partners = sorted({r.partner for r in master.records if r.partner})
-    who = (
-        partner_of(tracker_reg, partners, partner)
-        if keyed
-        else (partner or Path(tracker_path).stem)
-    )
+    try:
+        who = (
+            partner_of(tracker_reg, partners, partner)
+            if keyed
+            else (partner or Path(tracker_path).stem)
+        )
+    except XlsyncError:  # partner_of speaks of a return; here it is the partner's own tracker
+        raise XlsyncError(
+            "cannot tell whose tracker this is; name the file after the partner "
+            f"({', '.join(partners[:8])}) or use --partner",
+            tracker_path,
+        ) from None
+    if keyed and normalise_partner(who) not in {normalise_partner(p) for p in partners}:
+        raise XlsyncError(
+            f"the master has no partner called {who!r}; partners: {', '.join(partners)}",
+            tracker_path,
+        )
     tracker = to_table(tracker_reg, keyed=False, partner=who)
     plan = plan_push(master_reg.kind, master, tracker, who, keyed)
     result = PushResult(plan=plan)

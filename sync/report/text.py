@@ -2,28 +2,149 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import Any
 
-from tabulate import tabulate
+MIN_WIDTH = 6  # a column is never squeezed narrower than this (or its own widest text)
+MAX_WORD = 16  # a longer word may break across lines
+MIN_WORD = 7  # a table whose columns cannot keep words this long is shown row by row
+MAX_LINES = 8  # a wrapped cell longer than this is cut; JSON and workbooks carry it whole
+LONG = 40  # values longer than this that differ show only around where they differ
+CONTEXT = 16  # characters kept either side of a difference
+GAP = 2  # spaces between columns in tabulate's "simple" format
 
-CELL_WIDTH = 48  # long progress notes are cut in tables; JSON and workbooks carry them whole
+
+def terminal_width() -> int:
+    """The width tables must fit: `COLUMNS` when set, else the terminal's, else 100."""
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
 
 
-def shorten(value: Any, width: int = CELL_WIDTH) -> str:
-    """One line of at most `width` characters."""
+def flat(value: Any) -> str:
+    """A value as one line of text: a note's line breaks become spaces."""
     if value is None:
         return ""
-    text = " ".join(str(value).split())
+    return " ".join(str(value).split())
+
+
+def shorten(value: Any, width: int) -> str:
+    """One line of at most `width` characters."""
+    text = flat(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def table(rows: list[list[Any]], headers: list[str]) -> str:
-    return tabulate(
-        [[shorten(v) for v in row] for row in rows],
-        headers=headers,
-        tablefmt="simple",
-        disable_numparse=True,  # refs such as "17." are text, not numbers to align
-    )
+def table(rows: list[list[Any]], headers: list[str], width: int | None = None) -> str:
+    """Rows under headers, fitted to `width` (the terminal): the widest columns wrap first.
+
+    Laid out like tabulate's "simple" format; every value is text, left-aligned (refs such as
+    "17." are not numbers to align).
+    """
+    width = width or terminal_width()
+    cells = [[flat(v) for v in row] + [""] * (len(headers) - len(row)) for row in rows]
+    columns = list(zip(headers, *cells, strict=True))
+    natural = [max(map(len, col)) for col in columns]
+    words = [max(len(w) for text in col for w in [*text.split(), ""]) for col in columns]
+    room = width - GAP * (len(headers) - 1)
+    if sum(min(w, MIN_WORD) for w in words) > room:
+        return _records(headers, cells, width)  # too many columns: one block per row instead
+    widths = _fit(natural, words, room)
+    lines = _lines([_wrap(h, w) for h, w in zip(headers, widths, strict=True)], widths)
+    lines.append((" " * GAP).join("-" * w for w in widths))
+    for row in cells:
+        lines += _lines([_wrap(c, w) for c, w in zip(row, widths, strict=True)], widths)
+    return "\n".join(lines)
+
+
+def _records(headers: list[str], cells: list[list[str]], width: int) -> str:
+    """Each row as a block of "header  value" lines, for a terminal too narrow for the table."""
+    label = max(map(len, headers))
+    room = max(MIN_WIDTH, width - label - GAP)
+    blocks = []
+    for row in cells:
+        lines = []
+        for h, c in zip(headers, row, strict=True):
+            wrapped = _wrap(c, room).split("\n")
+            lines.append(f"{h.ljust(label)}{' ' * GAP}{wrapped[0]}".rstrip())
+            lines += [" " * (label + GAP) + more for more in wrapped[1:]]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _lines(texts: list[str], widths: list[int]) -> list[str]:
+    """One table row, each of its cells wrapped onto as many lines as it needs."""
+    split = [t.split("\n") for t in texts]
+    depth = max(map(len, split))
+    return [
+        (" " * GAP)
+        .join(
+            (part[i] if i < len(part) else "").ljust(w)
+            for part, w in zip(split, widths, strict=True)
+        )
+        .rstrip()
+        for i in range(depth)
+    ]
+
+
+def _fit(natural: list[int], words: list[int], room: int) -> list[int]:
+    """Column widths that fit `room`: the widest columns are cut down to a common cap, and no
+    column is made narrower than its longest word (a date, a name) while that can be helped."""
+    if sum(natural) <= room:
+        return natural
+    longest = MAX_WORD
+    floor = [min(n, w, longest) for n, w in zip(natural, words, strict=True)]
+    while longest > MIN_WIDTH and sum(floor) > room:
+        longest -= 1
+        floor = [min(n, w, longest) for n, w in zip(natural, words, strict=True)]
+
+    def widths(cap: int) -> list[int]:
+        return [max(f, min(n, cap)) for n, f in zip(natural, floor, strict=True)]
+
+    cap = max(natural)
+    while cap > 1 and sum(widths(cap)) > room:
+        cap -= 1
+    return widths(cap)
+
+
+def _wrap(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    lines = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return "\n".join(lines)
+
+
+def show_difference(old: Any, new: Any) -> tuple[Any, Any]:
+    """Two long texts that differ, cut to the part that differs and a little either side,
+    so that a one-word edit to a long recommendation is not lost when the cells wrap."""
+    if not isinstance(old, str) or not isinstance(new, str):
+        return old, new
+    a, b = flat(old), flat(new)
+    if a == b or max(len(a), len(b)) <= LONG:
+        return old, new
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    start = _word_start(a, max(0, head - CONTEXT))
+    return _excerpt(a, start, len(a) - tail), _excerpt(b, start, len(b) - tail)
+
+
+def _word_start(text: str, at: int) -> int:
+    """`at`, moved back to the start of the word it falls in."""
+    while 0 < at and text[at - 1] != " ":
+        at -= 1
+    return at
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    end = min(len(text), end + CONTEXT)
+    while end < len(text) and text[end] != " ":
+        end += 1  # finish the word
+    return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
 
 
 def render_register(data: dict[str, Any]) -> str:
@@ -82,15 +203,9 @@ def render_validation(data: dict[str, Any]) -> str:
         for x in f["findings"]
     ]
     if findings:
-        rows = [[*r[:5], r[5]] for r in findings]
         lines += [
             "",
-            tabulate(
-                [[shorten(v, 30) for v in r[:5]] + [r[5]] for r in rows],
-                headers=["file", "cell", "severity", "column", "value", "message"],
-                tablefmt="simple",
-                disable_numparse=True,
-            ),
+            table(findings, ["file", "cell", "severity", "column", "value", "message"]),
         ]
     return "\n".join(lines)
 
@@ -116,7 +231,7 @@ def render_kind(data: dict[str, Any]) -> str:
         data["description"],
         f"key: {', '.join(data['key'])}",
         "",
-        tabulate(rows, headers=["field", "type", "edited by", "headers", "allowed values"]),
+        table(rows, ["field", "type", "edited by", "headers", "allowed values"]),
     ]
     if data["rules"]:
         lines += ["", "rules:"] + [f"  {r['rule']}: {r['sentence']}" for r in data["rules"]]
@@ -125,58 +240,68 @@ def render_kind(data: dict[str, Any]) -> str:
 
 def render_merge(data: dict[str, Any]) -> str:
     """What a merge did (or would do): per return, then each change, addition and problem."""
+    return _render_changes(data, push=False)
+
+
+def render_push(data: dict[str, Any]) -> str:
+    """What a push did (or would do) to a partner's own tracker, in the same shape as a merge."""
+    return _render_changes(data, push=True)
+
+
+def _render_changes(data: dict[str, Any], push: bool) -> str:
+    source = "tracker" if push else "return"
+    status_words = {"merged": "updated"} if push else {}
     lines = [
         table(
             [
                 [
                     _name(r["path"]),
                     r["partner"],
-                    r["status"],
+                    status_words.get(r["status"], r["status"]),
                     r["updated"],
                     r["added"],
-                    r["conflicts"],
-                    r["rejected_edits"],
+                    *([] if push else [r["conflicts"], r["rejected_edits"]]),
                     r["reason"],
                 ]
                 for r in data["returns"]
             ],
             [
-                "return",
+                source,
                 "partner",
                 "status",
                 "updated",
                 "added",
-                "conflicts",
-                "rejected edits",
+                *([] if push else ["conflicts", "rejected edits"]),
                 "note",
             ],
         )
     ]
+    dry = " (dry run: nothing written)" if data["dry_run"] else ""
     sections = [
         (
-            "Changes" + (" (dry run: nothing written)" if data["dry_run"] else ""),
-            data["changes"],
+            ("Changes to the tracker" if push else "Changes") + dry,
+            [_differing(_added_text(c), "old", "new") for c in data["changes"]],
             ["partner", "ref", "field", "old", "new", "source"],
         ),
         (
-            "New rows (added at the end of the register)",
+            "New rows (added at the end of the tracker)"
+            if push
+            else "New rows (added at the end of the register)",
             data["added"],
             ["partner", "ref", "source"],
         ),
         (
             "Conflicts (both sides changed it)",
-            data["conflicts"],
+            [_differing(c, "master", "return") for c in data["conflicts"]],
             ["partner", "ref", "field", "base", "master", "return", "kept"],
         ),
         (
-            "Rejected edits (coordinator-owned fields)",
-            data["rejected_edits"],
+            "Rejected edits (coordinator-owned fields; the master keeps its value)",
+            [_differing(c, "master", "return") for c in data["rejected_edits"]],
             ["partner", "ref", "field", "master", "return", "source"],
         ),
         ("Missing from the return (kept in the master)", data["missing"], ["partner", "ref"]),
     ]
-    changes = [_added_text(c) for c in data["changes"]]
-    sections[0] = (sections[0][0], changes, sections[0][2])
     for title, items, keys in sections:
         if items:
             lines += ["", f"{title}:", table([[i.get(k) for k in keys] for i in items], keys)]
@@ -190,7 +315,7 @@ def render_merge(data: dict[str, Any]) -> str:
         lines += [
             "",
             "Findings in rejected returns:",
-            tabulate(findings, headers=["file", "cell", "severity", "message"]),
+            table(findings, ["file", "cell", "severity", "message"]),
         ]
     if data.get("written"):
         lines += [
@@ -199,8 +324,15 @@ def render_merge(data: dict[str, Any]) -> str:
             + (f" (previous copy kept as {data['backup']})" if data.get("backup") else ""),
         ]
     elif not data["dry_run"]:
-        lines += ["", "Nothing to change; the master was not written."]
+        what = "the tracker" if push else "the master"
+        lines += ["", f"Nothing to change; {what} was not written."]
     return "\n".join(lines)
+
+
+def _differing(item: dict[str, Any], a: str, b: str) -> dict[str, Any]:
+    """`item` with its two long, differing values cut to where they differ."""
+    shown_a, shown_b = show_difference(item.get(a), item.get(b))
+    return {**item, a: shown_a, b: shown_b}
 
 
 def _added_text(change: dict[str, Any]) -> dict[str, Any]:
@@ -276,7 +408,7 @@ def render_diff(data: dict[str, Any]) -> str:
     if data["changed"]:
         rows = [
             [c["partner"], c["ref"], c["field"], c["old"], c["new"], c["new_cell"]]
-            for c in map(_added_text, data["changed"])
+            for c in (_differing(_added_text(c), "old", "new") for c in data["changed"])
         ]
         lines += ["", "Changed:", table(rows, ["partner", "ref", "field", "old", "new", "cell"])]
     if len(lines) == 2:
