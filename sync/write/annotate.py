@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import re
-import tempfile
 import warnings
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -68,9 +64,9 @@ def _patch_copy(
 ) -> Path:
     from sync.write.patch import Edits, NewSheet, patch_workbook
 
-    macros = register.format == "xlsm"
-    # a copy xlsync writes never carries macros: an .xlsm is marked up as an .xlsx
-    target = out_dir / (f"{register.path.stem}.xlsx" if macros else register.path.name)
+    # a copy xlsync writes never carries macros: an .xlsm is marked up as an .xlsx, which
+    # patch_workbook makes one (no VBA project, the plain workbook content type)
+    target = out_dir / f"{register.path.stem}.xlsx"
     edits = Edits()
     for ref, items in by_cell.items():
         edits.fills[ref] = _worst(items)
@@ -78,40 +74,8 @@ def _patch_copy(
     edits.sheets.append(
         NewSheet(VALIDATION_SHEET, rows, widths={1: 10, 2: 16, 3: 22, 4: 30, 5: 90}, links=links)
     )
-    if not macros:
-        patch_workbook(register.path, target, edits)
-        return target
-    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
-        staged = Path(tmp) / register.path.name
-        patch_workbook(register.path, staged, edits, backup=False)
-        strip_macros(staged, target)
+    patch_workbook(register.path, target, edits)
     return target
-
-
-_MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-_PLAIN_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-_VBA_REL = re.compile(r"<Relationship\b[^>]*Type=\"[^\"]*/vbaProject\"[^>]*/>")
-_VBA_OVERRIDE = re.compile(r"<Override\b[^>]*PartName=\"/xl/vbaProject[^\"]*\"[^>]*/>")
-
-
-def strip_macros(source: Path, target: Path) -> Path:
-    """Copy an .xlsm package as an .xlsx without its VBA project; every other part as it was."""
-    from sync.write.newbook import save_bytes
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(buffer, "w") as zout:
-        for info in zin.infolist():
-            name = info.filename
-            if name.lower().startswith("xl/vbaproject"):
-                continue
-            data = zin.read(name)
-            if name == "[Content_Types].xml":
-                text = _VBA_OVERRIDE.sub("", data.decode("utf-8")).replace(_MACRO_MAIN, _PLAIN_MAIN)
-                data = text.encode("utf-8")
-            elif name == "xl/_rels/workbook.xml.rels":
-                data = _VBA_REL.sub("", data.decode("utf-8")).encode("utf-8")
-            zout.writestr(info, data, compress_type=info.compress_type)
-    return save_bytes(buffer.getvalue(), target)
 
 
 def _rebuilt_copy(

@@ -58,7 +58,7 @@ def add_notes(
 
     if vml_part is None:
         vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
-        pkg.put(vml_part, _new_vml())
+        pkg.put(vml_part, _new_vml(_free_block(pkg)))
         pkg.ensure_default("vml", CT["vml"])
         rid = pkg.add_rel(sheet_part, "vmlDrawing", vml_part)
         scope = namespaces(doc.root)
@@ -173,10 +173,31 @@ def _merge_comments(
     return apply_edits(text, edits), new_cells
 
 
-def _new_vml() -> str:
+def _free_block(pkg: Package) -> int:
+    """A block of shape ids no VML drawing of the workbook uses.
+
+    Excel numbers the shapes of all VML drawings in one space, 1024 ids a block, each
+    drawing claiming its blocks in <o:idmap data="...">; two drawings in one block make it
+    renumber (or drop) notes when it opens the file.
+    """
+    used: set[int] = set()
+    for name in pkg.part_names():
+        if not name.lower().endswith(".vml"):
+            continue
+        vml = pkg.get(name).decode("utf-8", "replace")
+        for m in re.finditer(r"idmap\b[^>]*\bdata\s*=\s*[\"']([\d,\s]+)", vml):
+            used.update(int(n) for n in re.findall(r"\d+", m.group(1)))
+        used.update(int(n) // 1024 for n in re.findall(r"_x0000_s(\d+)", vml))
+    block = 1
+    while block in used:
+        block += 1
+    return block
+
+
+def _new_vml(block: int) -> str:
     return (
         f'<xml xmlns:v="{VML_NS["v"]}" xmlns:o="{VML_NS["o"]}" xmlns:x="{VML_NS["x"]}">'
-        '<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
+        f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/></o:shapelayout>'
         f"{_SHAPETYPE}</xml>"
     )
 

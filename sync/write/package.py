@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from sync.errors import HostileFile, UnreadableFile, WriteRefused
-from sync.write.xmltext import Node, escape_attr, parse
+from sync.write.xmltext import Node, apply_edits, escape_attr, parse, retag, set_attr
 
 # Transitional and Strict (ISO 29500) spellings of the same namespaces; a package keeps the
 # one it was written in, and every part we add must use it too.
@@ -36,6 +36,17 @@ CT = {
     "vml": "application/vnd.openxmlformats-officedocument.vmlDrawing",
     "rels": "application/vnd.openxmlformats-package.relationships+xml",
 }
+
+# The workbook part's content type each file extension calls for: Excel picks its loader by
+# the extension and refuses a package whose workbook is another format's.
+_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+MAIN_BY_EXTENSION = {
+    ".xlsx": _MAIN + "sheet.main+xml",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    ".xltx": _MAIN + "template.main+xml",
+    ".xltm": "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+MACRO_FREE = (".xlsx", ".xltx")
 
 MAX_UNCOMPRESSED = 2 << 30  # a council register is megabytes; gigabytes means a zip bomb
 MAX_RATIO = 1000
@@ -108,6 +119,11 @@ class Package:
     def has(self, part: str) -> bool:
         name = self._names.get(_norm(part))
         return name is not None and name not in self.removed
+
+    def part_names(self) -> list[str]:
+        """Every part's zip name, those added included, in the package's order."""
+        kept = [i.filename for i in self.infos if i.filename not in self.removed]
+        return kept + [n for n in self.added if n not in self.removed]
 
     def get(self, part: str) -> bytes:
         name = self._names.get(_norm(part))
@@ -319,6 +335,29 @@ class Package:
             if node.local == "Override" and node.attrs.get("PartName", "").lower() == want:
                 self.put("[Content_Types].xml", text[: node.start] + text[node.end :])
                 return
+
+    def set_override(self, part: str, content_type: str) -> None:
+        """Give `part` its own content type, replacing the one its Override names."""
+        text, root = self.tree("[Content_Types].xml")
+        want = "/" + _norm(part)
+        for node in root.children:
+            if node.local == "Override" and node.attrs.get("PartName", "").lower() == want:
+                if node.attrs.get("ContentType") != content_type:
+                    new = set_attr(node.raw_attrs, "ContentType", content_type)
+                    self.put("[Content_Types].xml", apply_edits(text, [retag(node, new)]))
+                return
+        self.add_override(part, content_type)
+
+    def remove_part_tree(self, part: str) -> None:
+        """Remove a part, its Override and its relationships' internal targets, depth first."""
+        for rel in self.rels(part):
+            if not rel.external and self.has(rel.target):
+                self.remove_part_tree(rel.target)
+        rels_name = self.rels_part(part)
+        if self.has(rels_name):
+            self.remove(rels_name)
+        self.remove_override(part)
+        self.remove(part)
 
     def ensure_default(self, ext: str, content_type: str) -> None:
         text, root = self.tree("[Content_Types].xml")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -21,8 +22,8 @@ from sync.write.book import SheetEntry, Workbook
 from sync.write.comments import CommentError, add_notes
 from sync.write.formulas import FormulaError, check_array_areas, holds_formula, reanchor_shared
 from sync.write.owned import CellXml, inline_text, refuse_sheet_name, render_sheet
-from sync.write.package import CT, Package
-from sync.write.ranges import grow_reference, grown
+from sync.write.package import CT, MACRO_FREE, MAIN_BY_EXTENSION, Package
+from sync.write.ranges import grow_reference, grown, parse_area
 from sync.write.sheetxml import CellWrite, Content, SheetDoc, SheetError
 from sync.write.strings import SharedStrings
 from sync.write.styles import Styles
@@ -35,11 +36,12 @@ from sync.write.values import (
     refuse_position,
     refuse_reason,
 )
-from sync.write.xmltext import apply_edits, retag, set_attr
+from sync.write.xmltext import Node, apply_edits, escape_attr, retag, set_attr
 
 __all__ = ["AppendRows", "Edits", "NewSheet", "PatchResult", "Value", "patch", "patch_workbook"]
 
 FILL_KINDS = ("error", "warning")
+_MACRO_SHEETS = ("xlMacrosheet", "xlIntlMacrosheet")
 SHEET_STATES = ("visible", "hidden", "veryHidden")
 # Text a spreadsheet would take for a formula if typed in; stored as text with a quote prefix.
 FORMULA_LEADS = ("=", "+", "-", "@")
@@ -140,6 +142,7 @@ def patch_workbook(
             raise pkg
         patcher = _Patcher(pkg, source, recalc)
         patcher.apply(edits)
+        patcher.match_extension(target)
         buffer = io.BytesIO()
         pkg.write(buffer)
         payload = buffer.getvalue()
@@ -162,6 +165,18 @@ def patch_workbook(
         backup=saved,
         fingerprint=atomic.fingerprint_bytes(payload),
     )
+
+
+def _table_columns(root: Node) -> list[Node]:
+    columns = root.child("tableColumns")
+    return [] if columns is None else columns.all("tableColumn")
+
+
+def _column_name(text: str) -> str:
+    """A header's text as a tableColumn name (ST_Xstring): control characters as _xHHHH_,
+    and a literal _xHHHH_ kept literal."""
+    text = re.sub(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", text)
+    return re.sub(r"[\x00-\x1f]", lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
 # A workbook read for patching: the fingerprint of its bytes, and its package or why it has none.
@@ -335,6 +350,32 @@ class _Patcher:
         if self.book.changed:
             self.pkg.put(self.book.part, self.book.render())
 
+    def match_extension(self, target: Path) -> None:
+        """Make the package what `target`'s extension says it is: Excel picks its loader by
+        the extension and refuses an .xlsx whose workbook is macro-enabled. An .xlsx or
+        .xltx carries no macros, so a VBA project is left out of one."""
+        suffix = target.suffix.lower()
+        want = MAIN_BY_EXTENSION.get(suffix)
+        have = self.pkg.content_type(self.book.part)
+        if want is None or have == want:
+            return
+        if have not in MAIN_BY_EXTENSION.values():
+            raise WriteRefused(f"cannot be saved as {suffix}: its workbook is {have}", target)
+        if suffix in MACRO_FREE:
+            macro_sheets = [e.name for e in self.book.sheets if e.kind in _MACRO_SHEETS]
+            if macro_sheets:
+                raise WriteRefused(
+                    f"cannot be saved as {suffix}: sheet {macro_sheets[0]!r} is an Excel 4 "
+                    "macro sheet, which only a macro-enabled workbook holds",
+                    target,
+                )
+            for rel in self.pkg.rels(self.book.part):
+                if rel.kind == "vbaProject":
+                    self.pkg.remove_rel(self.book.part, rel.id)
+                    if not rel.external and self.pkg.has(rel.target):
+                        self.pkg.remove_part_tree(rel.target)
+        self.pkg.set_override(self.book.part, want)
+
     def _has_formulas(self) -> bool:
         for entry in self.book.sheets:
             if entry.part and self.pkg.has(entry.part):
@@ -376,6 +417,7 @@ class _Patcher:
         base_style: dict[tuple[int, int], int | None] = {}
         for block in plan.appends:
             self._plan_append(block, doc, values, base_style)
+        self._rename_table_columns(plan, values)
         try:
             check_array_areas(doc, values)
             if doc.mentions("shared") and reanchor_shared(doc, values):
@@ -406,6 +448,68 @@ class _Patcher:
                 cell = doc.cell(r, c)
                 current = cell.style if cell is not None else doc.default_style(r, c)
             doc.write(r, c, CellWrite(None, self.styles.derive(current, fill=kind)))
+
+    def _rename_table_columns(self, plan: _SheetPlan, values: dict[tuple[int, int], Value]) -> None:
+        """Keep each table's column names in step with the header cells written: Excel
+        repairs a table whose header cell and tableColumn name differ."""
+        entry = plan.entry
+        assert entry.part is not None
+        if not plan.cells:
+            return
+        for rel in self.pkg.rel_by_kind(entry.part, "table"):
+            if not self.pkg.has(rel.target):
+                continue
+            text, root = self.pkg.tree(rel.target)
+            area = parse_area(root.attrs.get("ref", ""))
+            if area is None or root.attrs.get("headerRowCount", "1") == "0":
+                continue
+            header = [
+                ((area.min_row, area.min_col + k), node)
+                for k, node in enumerate(_table_columns(root))
+                if (area.min_row, area.min_col + k) in values
+            ]
+            if not header:
+                continue
+            table = root.attrs.get("displayName") or root.attrs.get("name", "")
+            names = {
+                node.start: node.attrs.get("name", "").casefold() for node in _table_columns(root)
+            }
+            edits = []
+            for (r, c), node in header:
+                value, old = values[(r, c)], node.attrs.get("name", "")
+                where = str(CellRef(entry.name, r, c))
+                if not isinstance(value, str) or not value.strip():
+                    raise self.refuse(
+                        f"is the header of column {old!r} of table {table}: "
+                        "it can only hold text, the column's name",
+                        where,
+                    )
+                if value == old:
+                    continue
+                names[node.start] = value.casefold()
+                if list(names.values()).count(value.casefold()) > 1:
+                    raise self.refuse(f"table {table} already has a column named {value!r}", where)
+                if self._names_column(old):
+                    raise self.refuse(
+                        f"is the header of column {old!r} of table {table}, which formulas "
+                        "name; rename the column in Excel",
+                        where,
+                    )
+                edits.append(retag(node, set_attr(node.raw_attrs, "name", _column_name(value))))
+            if edits:
+                self.pkg.put(rel.target, apply_edits(text, edits))
+
+    def _names_column(self, name: str) -> bool:
+        """Whether any formula may name a table column `name` (as Table[Name] or [@Name])."""
+        needle = escape_attr(name).casefold()
+        sheets = [e.part for e in self.book.sheets if e.part and self.pkg.has(e.part)]
+        tables = [r.target for part in sheets for r in self.pkg.rel_by_kind(part, "table")]
+        for part in [self.book.part, *sheets, *tables]:
+            if self.pkg.has(part):
+                text = self.pkg.get(part).decode("utf-8", "replace").casefold()
+                if f"[{needle}]" in text or f"[@{needle}]" in text or f"[[{needle}]" in text:
+                    return True
+        return False
 
     def _content(
         self, value: Value, style: int | None, where: CellRef
