@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,9 @@ WORKBOOKS = ROOT / "workbooks"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# lxml is installed for the OOXML checker; openpyxl would then write its files another way
+# (`/>` for ` />`), and the tests and the sample generator expect its own writer's bytes.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 
 @pytest.fixture
