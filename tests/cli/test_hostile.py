@@ -229,7 +229,7 @@ def test_a_year_typed_with_three_digits_is_an_error_at_the_returns_cell(tmp_path
             str(returned),
             "Register!J6",
             "06/03/207",
-            "Last Updated '06/03/207' is not a date (use dd/mm/yyyy)",
+            "Last Updated '06/03/207' is not a date (use day/month/year, e.g. 06/03/2007)",
         )
     ]
 
@@ -261,6 +261,6 @@ def test_an_implausible_typed_date_in_a_built_return_is_an_error(
             str(path),
             f"Register!E{sheet.row_of(0)}",
             typed,
-            f"Last Updated '{typed}' is not a date (use dd/mm/yyyy)",
+            f"Last Updated '{typed}' is not a date (use day/month/year, e.g. 06/03/2007)",
         )
     ]
