@@ -26,6 +26,8 @@ import orjson
 
 from sync.findings import Finding
 from sync.keys import key_of
+from sync.limits import BLOB_RATIO_EXEMPT_BYTES as RATIO_EXEMPT_BYTES
+from sync.limits import MAX_INFLATE_RATIO
 
 if TYPE_CHECKING:
     from sync.kinds import Kind
@@ -40,9 +42,6 @@ HISTORY_SHEET = "Progress history"
 MARKER = "xlsync"
 VERSION = 2  # 1: JSON text, dates tagged; 2: JSON with ISO dates, zlib-compressed, as base64
 CHUNK = 30_000  # under Excel's 32,767 characters a cell
-# Sync state compresses 10-25 times; a blob that inflates further was built to fill memory.
-MAX_INFLATE_RATIO = 100
-RATIO_EXEMPT_BYTES = 16 * 1024 * 1024
 
 
 def _encode(value: Any) -> Any:

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import charset_normalizer
 
+from sync.cells import MAX_COLS as EXCEL_MAX_COLS
+from sync.cells import MAX_ROWS as EXCEL_MAX_ROWS
 from sync.errors import HostileFile, UnreadableFile
-from sync.read.guards import MAX_SHEET_CELLS, MiB, human_size
+from sync.limits import MAX_CSV_BYTES, MAX_SHEET_CELLS, human_size
 
 # Excel cannot open more than this; a bigger text file is not a council return.
-MAX_CSV_BYTES = 256 * MiB
-EXCEL_MAX_ROWS = 1_048_576
-EXCEL_MAX_COLS = 16_384
 DELIMITERS = (",", ";", "\t")  # in order of preference when the evidence ties
 # Fewer non-ASCII bytes than this are too little evidence to overrule Windows-1252.
 MIN_EVIDENCE_BYTES = 16

@@ -14,21 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sync import limits
+from sync.cells import MAX_COLS as EXCEL_COLS
+from sync.cells import MAX_ROWS as EXCEL_ROWS
 from sync.errors import HostileFile, UnreadableFile
-from sync.read.guards import (
-    MAX_SHEET_CELLS,
-    MAX_UNUSUAL_SHEET_BYTES,
-    MIN_BYTES_PER_STRING,
-    MiB,
-    Package,
-    Part,
-    cell_before,
-    human_size,
-    xml_fault,
-)
+from sync.limits import MIN_BYTES_PER_STRING, MiB, human_size
+from sync.read.guards import Package, Part, cell_before, xml_fault
 
-# Excel's grid: a cell beyond it is damage that calamine would place and every writer refuse.
-EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 # An address longer than this is shown cut, with its length.
 _SHOWN_ADDRESS = 16
 
@@ -77,7 +69,7 @@ def check_extent(
     where: str,
     path: Path,
     *,
-    limit: int = MAX_SHEET_CELLS,
+    limit: int = limits.MAX_SHEET_CELLS,
     sheet: str = "",
 ) -> None:
     """Refuse a damaged sheet (naming the cell, within `sheet`, where known), and a grid
@@ -101,10 +93,10 @@ def check_extent(
 def check_book_cells(extents: Iterable[Extent], path: Path) -> None:
     """For formats calamine reads whole on opening (.ods, .xls) the cap covers every sheet."""
     total = sum(extent.cells for extent in extents)
-    if total > MAX_SHEET_CELLS:
+    if total > limits.MAX_SHEET_CELLS:
         raise HostileFile(
             f"has sheets spanning {total:,} cells in all; xlsync reads at most "
-            f"{MAX_SHEET_CELLS:,}, usually stray values far below or right of the tables",
+            f"{limits.MAX_SHEET_CELLS:,}, usually stray values far below or right of the tables",
             path,
         )
 
@@ -230,7 +222,7 @@ def xlsx_sheet_extent(pkg: Package, part: Part, *, exact: bool = False) -> Exten
             bounded = True
     if near:
         boxed = Extent(max(extent.rows, _NEAR_ROWS), max(extent.cols, _NEAR_COLS))
-        if boxed.cells <= MAX_SHEET_CELLS:
+        if boxed.cells <= limits.MAX_SHEET_CELLS:
             return boxed
         # Rows of near pieces lie under 100,000: past that, only their columns can add to
         # the extent, and only a piece with a value cell right of the widest so far.
@@ -242,7 +234,7 @@ def xlsx_sheet_extent(pkg: Package, part: Part, *, exact: bool = False) -> Exten
                     if rows_known and not _value_cell_beyond(extent.cols).search(piece):
                         continue
                     _add_value_cells(extent, piece)
-    if bounded and extent.cells > MAX_SHEET_CELLS:
+    if bounded and extent.cells > limits.MAX_SHEET_CELLS:
         return xlsx_sheet_extent(pkg, part, exact=True)
     return extent
 
@@ -332,12 +324,12 @@ _OUTSIDE_GRID = re.compile(
 
 def _unusual_extent(pkg: Package, part: Part) -> Extent:
     """Walk a sheet written unusually (prefixes, address-less cells), if it is small enough."""
-    if part.size > MAX_UNUSUAL_SHEET_BYTES:
+    if part.size > limits.MAX_UNUSUAL_SHEET_BYTES:
         pkg.verify(part)  # a bomb should be reported as one
         raise HostileFile(
             f"has a sheet part '{part.name}' of {human_size(part.size)} written in an unusual "
             f"form (cells without addresses or with prefixes) that xlsync checks only up to "
-            f"{human_size(MAX_UNUSUAL_SHEET_BYTES)}",
+            f"{human_size(limits.MAX_UNUSUAL_SHEET_BYTES)}",
             pkg.path,
         )
     extent = _exact_xlsx_extent(pkg.chunks(part))
@@ -404,7 +396,7 @@ def _exact_xlsx_extent(chunks: Iterable[bytes]) -> Extent:
                 if not empty and _holds_value(piece, m.end()):
                     extent.add(row + 1, col + 1)
                 col_index += 1
-                if extent.cells > MAX_SHEET_CELLS:
+                if extent.cells > limits.MAX_SHEET_CELLS:
                     return extent
     return extent
 
@@ -450,7 +442,7 @@ _ODS_TAG = re.compile(
 _ODS_ROWS = re.compile(rb"\stable:number-rows-repeated\s*=\s*[\"'](\d+)[\"']")
 _ODS_COLS = re.compile(rb"\stable:number-columns-repeated\s*=\s*[\"'](\d+)[\"']")
 _ODS_VALUE = re.compile(rb"\s(?:office:value-type|table:formula)\s*=")
-_ODS_MAX_ROWS, _ODS_MAX_COLS = 1_048_576, 16_384
+_ODS_MAX_ROWS, _ODS_MAX_COLS = EXCEL_ROWS, EXCEL_COLS
 
 
 def ods_extents(chunks: Iterable[bytes]) -> list[Extent]:

@@ -14,60 +14,21 @@ from typing import Any, BinaryIO
 from xml.parsers import expat
 
 from sync.errors import HostileFile, UnreadableFile
-
-KiB = 1024
-MiB = 1024 * KiB
-
-# --- Limits. Each is far above what an honest council workbook needs and far below what
-# --- hurts a desktop; the numbers behind them are in the comments.
-
-# The corpus's largest package has 48 parts; a workbook of a few hundred sheets, each with a
-# drawing, comments and relationships, has a few thousand.
-MAX_ZIP_ENTRIES = 10_000
-# Both zipfile and calamine parse the whole central directory first; at ~100 bytes an entry
-# 8 MiB holds the limit above eight times over.
-MAX_CENTRAL_DIRECTORY_BYTES = 8 * MiB
-# An honest 100,000-row styled tracker carries ~90 MB of sheet XML; five times that is still
-# a workbook, beyond it the file is built to exhaust memory.
-MAX_PART_BYTES = 512 * MiB
-MAX_PACKAGE_BYTES = 1024 * MiB
-# Sheet, style and string parts deflate 5-20x (measured over the corpus and on 100,000-row
-# trackers of text, styled blanks and repeated values); deflate tops out near 1,032x, which
-# only filler reaches.
-MAX_INFLATE_RATIO = 100
-# Below this a part may compress as well as it likes: it cannot hurt.
-RATIO_EXEMPT_BYTES = 1 * MiB
-# Excel writes `<?xml ...?>` and the root element in the first hundred bytes; a longer prolog
-# is padding meant to push a DOCTYPE past a scanner.
-MAX_PROLOG_BYTES = 64 * KiB
-# calamine holds a sheet as a dense grid over its used range (32-56 bytes a cell) and Python
-# adds a reference a cell, so 5 million cells is ~250 MB. An honest 100,000-row tracker of
-# 25 columns is 2.5 million; two far-apart cells in a 1 KB file can ask for 54 million.
-MAX_SHEET_CELLS = 5_000_000
-# Agile encryption stretches the password this many times in pure Python (~1 s per million);
-# Excel uses 100,000, the format allows 10 million.
-MAX_SPIN_COUNT = 1_000_000
-# calamine reserves a slot per string the shared-string table announces before reading one;
-# no honest table announces more strings than it has room for at 8 bytes each.
-MIN_BYTES_PER_STRING = 8
-# Sheets written without cell addresses, or with namespace prefixes, are placed cell by cell
-# in Python (~2 s for 4 MB of the worst such XML); no spreadsheet program writes big ones that way.
-MAX_UNUSUAL_SHEET_BYTES = 4 * MiB
-# Small XML parts we parse ourselves (content types, relationships, workbook.xml, manifest).
-MAX_METADATA_BYTES = 16 * MiB
+from sync.limits import (
+    MAX_CENTRAL_DIRECTORY_BYTES,
+    MAX_METADATA_BYTES,
+    MAX_PACKAGE_BYTES,
+    MAX_PROLOG_BYTES,
+    MAX_ZIP_ENTRIES,
+    KiB,
+    MiB,
+    check_part_size,
+    human_size,
+)
 
 _IN_CHUNK = 256 * KiB
 _OUT_CHUNK = 1 * MiB
 _STORED, _DEFLATED = 0, 8
-
-
-def human_size(n: int) -> str:
-    """Bytes as an officer reads them: 1.5 GB, 512 MB, 3 KB."""
-    for unit, size in (("GB", 1024**3), ("MB", MiB), ("KB", KiB)):
-        if n >= size:
-            value = n / size
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-    return f"{n} bytes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,19 +407,7 @@ def _check_part(part: Part, flags: int, path: Path) -> None:
             f"uses a zip compression (method {part.method}) that spreadsheet programs never write",
             path,
         )
-    if part.size > MAX_PART_BYTES:
-        raise HostileFile(
-            f"is a zip bomb: part '{part.name}' would inflate to {human_size(part.size)} "
-            f"(limit {human_size(MAX_PART_BYTES)})",
-            path,
-        )
-    if part.size > RATIO_EXEMPT_BYTES and part.size > MAX_INFLATE_RATIO * max(part.compressed, 1):
-        raise HostileFile(
-            f"is a zip bomb: part '{part.name}' would inflate {part.size // max(part.compressed, 1):,}"
-            f" times, to {human_size(part.size)} (honest workbooks inflate under "
-            f"{MAX_INFLATE_RATIO} times)",
-            path,
-        )
+    check_part_size(part.name, part.size, part.compressed, path)
     if part.method == _STORED and part.compressed != part.size:
         raise UnreadableFile(f"is a damaged zip archive (part '{part.name}' is mis-sized)", path)
     # Deflate never grows data by more than a few bytes a block, so compressed data much

@@ -12,6 +12,7 @@ import msoffcrypto
 import olefile
 import python_calamine as calamine
 
+from sync import limits
 from sync.errors import HostileFile, PasswordRequired, UnreadableFile, XlsyncError
 from sync.read import extents, guards
 from sync.read.csvfile import read_csv
@@ -107,10 +108,10 @@ def open_book(
     if container == "text":
         return _open_csv(path)
     size = path.stat().st_size
-    if size > guards.MAX_PACKAGE_BYTES:
+    if size > limits.MAX_PACKAGE_BYTES:
         raise UnreadableFile(
-            f"is {guards.human_size(size)}; xlsync reads workbooks up to "
-            f"{guards.human_size(guards.MAX_PACKAGE_BYTES)}",
+            f"is {limits.human_size(size)}; xlsync reads workbooks up to "
+            f"{limits.human_size(limits.MAX_PACKAGE_BYTES)}",
             path,
         )
     # One snapshot serves every check and calamine too, so a file re-saved while it is being
@@ -292,16 +293,16 @@ def _check_encryption_info(path: Path, data: bytes) -> None:
     """msoffcrypto parses this XML with minidom: refuse entities and absurd key stretching."""
     try:
         with olefile.OleFileIO(BytesIO(data)) as ole:
-            info = ole.openstream("EncryptionInfo").read(guards.MAX_PROLOG_BYTES + 1)
+            info = ole.openstream("EncryptionInfo").read(limits.MAX_PROLOG_BYTES + 1)
     except Exception as exc:
         raise UnreadableFile(f"has a damaged encryption header ({_short(exc)})", path) from None
-    if len(info) > guards.MAX_PROLOG_BYTES or b"<!DOCTYPE" in info or b"<!ENTITY" in info:
+    if len(info) > limits.MAX_PROLOG_BYTES or b"<!DOCTYPE" in info or b"<!ENTITY" in info:
         raise HostileFile("has an encryption header built to exhaust memory", path)
     spin = guards.root_attribute(info, b"spinCount")
-    if spin is not None and spin.isdigit() and int(spin) > guards.MAX_SPIN_COUNT:
+    if spin is not None and spin.isdigit() and int(spin) > limits.MAX_SPIN_COUNT:
         raise HostileFile(
             f"asks for {int(spin):,} rounds of password hashing "
-            f"(Excel uses 100,000; xlsync allows {guards.MAX_SPIN_COUNT:,})",
+            f"(Excel uses 100,000; xlsync allows {limits.MAX_SPIN_COUNT:,})",
             path,
         )
 

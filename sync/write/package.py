@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from sync.errors import HostileFile, UnreadableFile, WriteRefused
+from sync.errors import UnreadableFile, WriteRefused
+from sync.limits import check_zip_infos
 from sync.write.xmltext import Node, apply_edits, escape_attr, parse, retag, set_attr
 
 # Transitional and Strict (ISO 29500) spellings of the same namespaces; a package keeps the
@@ -48,8 +49,6 @@ MAIN_BY_EXTENSION = {
 }
 MACRO_FREE = (".xlsx", ".xltx")
 
-MAX_UNCOMPRESSED = 2 << 30  # a council register is megabytes; gigabytes means a zip bomb
-MAX_RATIO = 1000
 BIG_PART = 8 << 20
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -97,10 +96,7 @@ class Package:
             infos = zf.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise UnreadableFile(f"not an Excel .xlsx/.xlsm package ({exc})", path) from None
-        total = sum(i.file_size for i in infos)
-        packed = sum(i.compress_size for i in infos) or 1
-        if total > MAX_UNCOMPRESSED or (total > 100 << 20 and total / packed > MAX_RATIO):
-            raise HostileFile("unpacks to an implausible size (a zip bomb?)", path)
+        check_zip_infos(infos, path)
         data: dict[str, bytes] = {}
         names: dict[str, str] = {}
         try:

@@ -216,7 +216,8 @@ def _errors(args: list[str]) -> list[tuple[str, str, object, str]]:
     assert result.exit_code == 1, (result.output, result.stderr, result.exception)
     (report,) = json.loads(result.stdout)["files"]
     return [
-        (report["path"], f"{f['sheet']}!{f['cell']}", f["value"], f["message"])
+        # the message up to its advice on how to type the value
+        (report["path"], f"{f['sheet']}!{f['cell']}", f["value"], f["message"].split(" (")[0])
         for f in report["findings"]
         if f["severity"] == "error"
     ]
@@ -229,7 +230,7 @@ def test_a_year_typed_with_three_digits_is_an_error_at_the_returns_cell(tmp_path
             str(returned),
             "Register!J6",
             "06/03/207",
-            "Last Updated '06/03/207' is not a date (use day/month/year, e.g. 06/03/2007)",
+            "Last Updated '06/03/207' is not a date",
         )
     ]
 
@@ -261,6 +262,6 @@ def test_an_implausible_typed_date_in_a_built_return_is_an_error(
             str(path),
             f"Register!E{sheet.row_of(0)}",
             typed,
-            f"Last Updated '{typed}' is not a date (use day/month/year, e.g. 06/03/2007)",
+            f"Last Updated '{typed}' is not a date",
         )
     ]

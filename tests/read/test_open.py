@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from sync import limits
 from sync.errors import HostileFile, PasswordRequired, UnreadableFile
-from sync.read import extents, guards
+from sync.read import extents
 from sync.read.csvfile import detect_encoding, sniff_delimiter
 from sync.read.open import open_book
 
@@ -306,7 +307,7 @@ def test_oversized_file_is_refused_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = h.write_xlsx(tmp_path / "huge.xlsx", TRACKER * 100)
-    monkeypatch.setattr(guards, "MAX_PACKAGE_BYTES", 1024)
+    monkeypatch.setattr(limits, "MAX_PACKAGE_BYTES", 1024)
     assert "xlsync reads workbooks up to 1.0 KB" in refused(path)
 
 
@@ -625,14 +626,14 @@ def test_corpus_file_opens_or_is_refused(path: Path) -> None:
 
 def test_limits_are_documented() -> None:
     for limit in (
-        guards.MAX_ZIP_ENTRIES,
-        guards.MAX_PART_BYTES,
-        guards.MAX_INFLATE_RATIO,
-        guards.MAX_PROLOG_BYTES,
-        guards.MAX_SHEET_CELLS,
+        limits.MAX_ZIP_ENTRIES,
+        limits.MAX_PART_BYTES,
+        limits.MAX_INFLATE_RATIO,
+        limits.MAX_PROLOG_BYTES,
+        limits.MAX_SHEET_CELLS,
     ):
         assert limit > 0
-    source = Path(guards.__file__).read_text(encoding="utf-8")
+    source = Path(limits.__file__).read_text(encoding="utf-8")
     for name in ("MAX_ZIP_ENTRIES", "MAX_PART_BYTES", "MAX_INFLATE_RATIO", "MAX_SHEET_CELLS"):
         before = source[: source.index(f"\n{name} =")]
         assert before.rstrip().splitlines()[-1].startswith("#"), f"{name} has no reason given"
