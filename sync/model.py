@@ -46,6 +46,8 @@ class Register:
     blocks: list[str | None] = field(default_factory=list)
     # rows under the header that are not records, and why (example, placeholder, ...)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    # per record, its sheet, when one table is kept over several sheets; empty means `sheet`
+    record_sheets: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -57,7 +59,12 @@ class Register:
 
     def cell(self, index: int, field_name: str) -> CellRef:
         """The cell the value of `field_name` in record `index` came from."""
-        return CellRef(self.sheet, self.rows[index], self.columns[field_name])
+        sheet = self.record_sheets[index] if self.record_sheets else self.sheet
+        return CellRef(sheet, self.rows[index], self.columns[field_name])
+
+    def sheet_of(self, index: int) -> str:
+        """The sheet record `index` was read from."""
+        return self.record_sheets[index] if self.record_sheets else self.sheet
 
     def column(self, field_name: str) -> str | None:
         col = self.columns.get(field_name)

@@ -32,14 +32,20 @@ class Sheet:
     merge_sections: bool = True
     trailing_formatted_rows: int = 0
     dropdowns: dict[str, Sequence[str]] = field(default_factory=dict)
+    # header tiers: group rows right above the header, sub-heading or guidance rows right
+    # under it (cells in table columns, None for empty), and ranges to merge ("C3:E3")
+    above_header: Sequence[Sequence[Any]] = ()
+    below_header: Sequence[Sequence[Any]] = ()
+    merges: Sequence[str] = ()
 
     @property
     def header_row(self) -> int:
-        return len(self.titles) + (self.blank_after_titles if self.titles else 0) + 1
+        titles = len(self.titles) + (self.blank_after_titles if self.titles else 0)
+        return titles + len(self.above_header) + 1
 
     def row_of(self, index: int) -> int:
         """The sheet row of `rows[index]`."""
-        return self.header_row + 1 + index
+        return self.header_row + len(self.below_header) + 1 + index
 
 
 def build(path: Path, *sheets: Sheet) -> Path:
@@ -54,6 +60,19 @@ def build(path: Path, *sheets: Sheet) -> Path:
         for i, title in enumerate(spec.titles, start=1):
             ws.cell(i, c0, title).font = Font(bold=True, size=14 if i == 1 else 11)
         width = max(len(spec.header), 1)
+        tiers = [
+            *[
+                (spec.header_row - len(spec.above_header) + i, r)
+                for i, r in enumerate(spec.above_header)
+            ],
+            *[(spec.header_row + 1 + i, r) for i, r in enumerate(spec.below_header)],
+        ]
+        for r, cells in tiers:
+            for j, value in enumerate(cells):
+                if value is not None:
+                    ws.cell(r, c0 + j, value).font = Font(bold=True)
+        for cell_range in spec.merges:
+            ws.merge_cells(cell_range)
         for j, head in enumerate(spec.header):
             cell = ws.cell(spec.header_row, c0 + j, head)
             cell.font = Font(bold=True)

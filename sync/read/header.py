@@ -1,75 +1,357 @@
-"""Find the header row of a table under any title rows, matching the kind's header aliases."""
+"""Find a table's header, every tier of it, under any title rows, matching the kind's aliases."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from sync.kinds import Kind, normalise_header
+from sync.kinds import Kind
 from sync.read.open import SheetGrid
 
-_PAREN = re.compile(r"\(.*?\)|\[.*?\]|[:\-–]\s.*$")
 HEADER_SCAN_ROWS = 40  # title blocks above a council table are rarely more than a dozen rows
+MAX_TIERS = 4  # a year over a quarter over Target / Actual, with a guidance row under them
+MIN_FIELDS = 2  # one header cell ("Service?") is a coincidence, not a table of a kind
+
+# Words and the signs that tell two headers apart ("<15" and "15+", "%", "#"); other
+# punctuation, case and spacing are how officers happen to type it.
+_WORDS = re.compile(r"[a-z0-9]+|[<>+%#£$€]")
+_GUIDANCE = re.compile(r"\(.*?\)|\[.*?\]|\s[:\-–]\s.*$|:\s.*$")
+_NUMBERING = re.compile(r"^\(?([ivxlc]+|\d{1,2}|[a-z])[).]?$")
+_MACHINE = re.compile(r"^[a-z][a-z0-9]*([_.][a-z0-9]+)+$|^[a-z]+[0-9]*$")
+_GUIDANCE_CHARS = 40  # a cell this long under a header explains it rather than names it
+
+
+@lru_cache(maxsize=8192)
+def header_words(text: str) -> str:
+    """Header text reduced to its words: "Risk Owner / Role" == "risk owner role"."""
+    return " ".join(_WORDS.findall(text.lower().replace("&", " and ")))
+
+
+def _forms(text: str) -> tuple[str, ...]:
+    """The ways a header cell may name a field: as written, then without the guidance
+    officers add ("Progress (please date)", "Start Date - mmm/yy")."""
+    full = header_words(text)
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    plain = header_words(_GUIDANCE.sub(" ", first))
+    return (full, plain) if plain and plain != full else (full,)
+
+
+@lru_cache(maxsize=256)
+def _alias_index(signature: tuple[tuple[str, str, tuple[str, ...]], ...]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name, title, aliases in signature:
+        for alias in (title, name.replace("_", " "), *aliases):
+            table.setdefault(header_words(alias), name)
+    return table
+
+
+def alias_index(kind: Kind) -> dict[str, str]:
+    """Header words -> field name; a field's own name and title count too."""
+    return _alias_index(tuple((f.name, f.title, f.aliases) for f in kind.fields))
+
+
+def match_words(table: dict[str, str], text: str) -> str | None:
+    """The field a header cell names, or None: its words as a whole, else an alias of two
+    words or more that begins it ("Risk Owner / Role" for "Risk Owner")."""
+    forms = _forms(text)
+    for form in forms:
+        if form in table:
+            return table[form]
+    for form in forms:
+        words = form.split()
+        for n in range(len(words) - 1, 1, -1):
+            name = table.get(" ".join(words[:n]))
+            if name is not None:
+                return name
+    return None
+
+
+def match_header_cell(table: dict[str, str], text: object) -> str | None:
+    """The field a header cell names (by `alias_index`), ignoring the guidance officers add."""
+    return match_words(table, str(text or ""))
 
 
 @dataclass(frozen=True, slots=True)
 class HeaderMatch:
-    """Where a kind's header row sits in a sheet and which column holds each field."""
+    """Where a kind's header sits in a sheet and which column holds each field."""
 
     kind: Kind
     sheet: str
-    row: int
+    row: int  # the header row the fields were matched on
     columns: dict[str, int]  # field -> 1-based column
-    headers: dict[str, str]  # field -> header as written
+    headers: dict[str, str]  # field -> header as written (tiers joined by " / ")
     ignored: dict[int, str]  # column -> header of the partner's own columns
+    tiers: tuple[int, ...] = ()  # every header row, top first; () means just `row`
+    labels: dict[int, str] = field(default_factory=dict)  # column -> every tier's text
 
     @property
     def score(self) -> tuple[int, float, int]:
         """More fields matched wins; then the larger share of the kind; then the earlier row."""
         return (len(self.columns), len(self.columns) / len(self.kind.fields), -self.row)
 
+    @property
+    def last_row(self) -> int:
+        """The last header row: records start below it."""
+        return max(self.tiers) if self.tiers else self.row
 
-def match_header_cell(table: dict[str, str], text: object) -> str | None:
-    """The field a header cell names (by a kind's alias_table), ignoring guidance officers
-    add ("Progress (please date)")."""
-    raw = str(text or "")
-    for candidate in (raw, _PAREN.sub(" ", raw.strip().splitlines()[0] if raw.strip() else "")):
-        norm = normalise_header(candidate)
-        if norm and norm in table:
-            return table[norm]
-    return None
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """The closest a sheet came to holding a kind's header: for the one-line refusal."""
+
+    kind: Kind
+    sheet: str
+    row: int
+    found: tuple[str, ...]
+    lacking: tuple[str, ...]
+
+    @property
+    def score(self) -> tuple[int, int]:
+        return (len(self.found), -len(self.lacking))
+
+    def sentence(self) -> str:
+        titles = ", ".join(self.kind.field(n).title for n in self.lacking)
+        if not self.found:
+            return f"sheet {self.sheet!r} lacks every header of {self.kind.name}"
+        has = ", ".join(self.kind.field(n).title for n in self.found)
+        return f"sheet {self.sheet!r} row {self.row} has {has} of {self.kind.name} but lacks " + (
+            titles or f"a second field (at least {MIN_FIELDS} are needed)"
+        )
+
+
+def _filled(values: Sequence[Any], first_col: int) -> dict[int, Any]:
+    return {
+        first_col + i: v
+        for i, v in enumerate(values)
+        if v is not None and not (isinstance(v, str) and not v.strip())
+    }
+
+
+def _match_row(table: dict[str, str], cells: dict[int, Any]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for col, value in cells.items():
+        if isinstance(value, str):
+            name = match_words(table, value)
+            if name is not None and name not in columns:
+                columns[name] = col
+    return columns
 
 
 def find_header(
     grid: SheetGrid, kind: Kind, scan_rows: int = HEADER_SCAN_ROWS
 ) -> HeaderMatch | None:
-    """The best header row for `kind` in the first rows of `grid`, or None if none has its required fields."""
+    """The best header for `kind` in the first rows of `grid`, or None if none has its
+    required fields (and at least two fields: one matching cell is a coincidence)."""
+    match, _miss = scan_header(grid, kind, scan_rows)
+    return match
+
+
+def scan_header(
+    grid: SheetGrid, kind: Kind, scan_rows: int = HEADER_SCAN_ROWS
+) -> tuple[HeaderMatch | None, NearMiss]:
+    """The best header for `kind` in `grid`, and the nearest miss (for the refusal)."""
+    table = alias_index(kind)
+    needed = min(MIN_FIELDS, len(kind.fields))
     best: HeaderMatch | None = None
-    # looked up once here, not per cell: the cache compares a Kind unpickled in a worker with
-    # its own copy field by field, which cost a worker more than a second over 150 returns
-    table = kind.alias_table()
+    miss = NearMiss(kind, grid.name, grid.first_row, (), kind.required)
     last = min(grid.last_row, grid.first_row + scan_rows - 1)
     for row in range(grid.first_row, last + 1):
-        values = grid.rows[row - grid.first_row]
-        columns: dict[str, int] = {}
-        headers: dict[str, str] = {}
-        others: dict[int, str] = {}
-        for offset, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if not isinstance(value, str):
-                others[grid.first_col + offset] = str(value)
-                continue
-            col = grid.first_col + offset
-            name = match_header_cell(table, value)
-            if name is None or name in columns:
-                others[col] = " ".join(value.split())
-                continue
-            columns[name] = col
-            headers[name] = " ".join(value.split())
-        if not all(r in columns for r in kind.required):
+        cells = _filled(grid.rows[row - grid.first_row], grid.first_col)
+        columns = _match_row(table, cells)
+        if not columns:
             continue
-        match = HeaderMatch(kind, grid.name, row, columns, headers, others)
+        lacking = tuple(r for r in kind.required if r not in columns)
+        if lacking or len(columns) < needed:
+            near = NearMiss(kind, grid.name, row, tuple(columns), lacking)
+            if near.score > miss.score:
+                miss = near
+            continue
+        match = _complete(grid, kind, table, row, cells)
         if best is None or match.score > best.score:
             best = match
-    return best
+    return best, miss
+
+
+def _complete(
+    grid: SheetGrid, kind: Kind, table: dict[str, str], row: int, cells: dict[int, Any]
+) -> HeaderMatch:
+    """The header at `row` with its other tiers, each column named from every tier."""
+    tiers = header_tiers(grid, row)
+    labels = _own_runs(tier_labels(grid, tiers, min(cells), max(cells), row), cells, table)
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for col in sorted(labels):
+        label = labels[col]
+        own = cells.get(col)
+        # the cell on the matched row names the field first; then the tiers together
+        # ("Before mitigation / Likelihood"), then each tier bottom up
+        texts = [own] if isinstance(own, str) else []
+        texts += [label, *reversed(label.split(" / "))]
+        name = next((n for t in texts if (n := match_words(table, t)) is not None), None)
+        if name is not None and name not in columns:
+            columns[name] = col
+            headers[name] = label
+    ignored = {c: label for c, label in labels.items() if c not in columns.values()}
+    return HeaderMatch(
+        kind, grid.name, row, columns, headers, ignored, tuple(tiers) if len(tiers) > 1 else ()
+    )
+
+
+def _own_runs(
+    labels: dict[int, str], cells: dict[int, Any], table: dict[str, str]
+) -> dict[int, str]:
+    """The labels of the runs of adjacent headed columns that hold a matched field: a side
+    table beyond an empty column (a RAG key, a lookup list) is not part of this one."""
+    runs: list[list[int]] = []
+    for col in sorted(labels):
+        if runs and col == runs[-1][-1] + 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    matched = {c for c, v in cells.items() if isinstance(v, str) and match_words(table, v)}
+    keep = [c for run in runs if matched.intersection(run) for c in run]
+    return {c: labels[c] for c in keep}
+
+
+def header_tiers(grid: SheetGrid, row: int) -> list[int]:
+    """Every row of the header whose main row is `row`: group rows above it (a heading over
+    several columns), and sub-heading, machine-name and guidance rows below it."""
+    merged = _merged_spans(grid)
+    tiers = [row]
+    head = _filled(_row(grid, row), grid.first_col)
+    if not head:
+        return tiers
+    first, last = min(head), max(head)
+    above = row - 1
+    while above >= grid.first_row and len(tiers) < MAX_TIERS:
+        cells = _within(_filled(_row(grid, above), grid.first_col), first, last)
+        if not _is_group_row(cells, first, above, merged):
+            break
+        tiers.insert(0, above)
+        above -= 1
+    under = _covered_columns(head, row, merged)
+    below = row + 1
+    while below <= grid.last_row and len(tiers) < MAX_TIERS:
+        cells = _within(_filled(_row(grid, below), grid.first_col), first, last + 8)
+        if not cells:
+            break
+        if not _is_sub_row(cells, head, under, first):
+            break
+        tiers.append(below)
+        under |= _covered_columns(cells, below, merged) | set(cells)
+        below += 1
+    return tiers
+
+
+def _explains(value: Any) -> bool:
+    text = str(value).strip()
+    return bool(_NUMBERING.match(text.lower())) or len(text) > _GUIDANCE_CHARS
+
+
+def tier_labels(
+    grid: SheetGrid, tiers: Iterable[int], first: int, last: int, main: int = 0
+) -> dict[int, str]:
+    """Column -> the texts of every tier over it, joined by " / ", top first; a group heading
+    carries over the columns it is merged across (or, unmerged, up to the next heading)."""
+    merged = _merged_spans(grid)
+    parts: dict[int, list[str]] = {}
+    tiers = list(tiers)
+    reach = last
+    for r in tiers:
+        cells = _filled(_row(grid, r), grid.first_col)
+        if cells:
+            reach = max(reach, max(c for c in cells if c <= last + 8))
+    for i, r in enumerate(tiers):
+        cells = _filled(_row(grid, r), grid.first_col)
+        group = i < len(tiers) - 1
+        lower = _lower_cells(grid, tiers, i) if group else set()
+        carried: str | None = None
+        carry_to = 0
+        for col in range(first, reach + 1):
+            value = cells.get(col)
+            if value is not None and r != main and _explains(value):
+                continue  # a numbering or guidance row is part of the header, not a name
+            if value is not None:
+                carried = " ".join(str(value).split())
+                parts.setdefault(col, []).append(carried)
+                carry_to = merged.get((r, col), reach if group else col)
+            elif carried is not None and col <= carry_to and col in lower:
+                parts.setdefault(col, []).append(carried)
+    return {c: " / ".join(p) for c, p in sorted(parts.items())}
+
+
+def _lower_cells(grid: SheetGrid, tiers: list[int], i: int) -> set[int]:
+    cols: set[int] = set()
+    for r in tiers[i + 1 :]:
+        cols |= set(_filled(_row(grid, r), grid.first_col))
+    return cols
+
+
+def _row(grid: SheetGrid, row: int) -> list[Any]:
+    i = row - grid.first_row
+    return grid.rows[i] if 0 <= i < len(grid.rows) else []
+
+
+def _within(cells: dict[int, Any], first: int, last: int) -> dict[int, Any]:
+    return {c: v for c, v in cells.items() if first <= c <= last}
+
+
+def _merged_spans(grid: SheetGrid) -> dict[tuple[int, int], int]:
+    """(row, col) of a merged range's top-left cell -> its last column, for ranges over
+    more than one column."""
+    return {(r0, c0): c1 for r0, c0, _r1, c1 in grid.merged if c1 > c0}
+
+
+def _covered_columns(
+    cells: dict[int, Any], row: int, merged: dict[tuple[int, int], int]
+) -> set[int]:
+    """Columns a row's merged cells reach beyond their own."""
+    cols: set[int] = set()
+    for col in cells:
+        cols |= set(range(col + 1, merged.get((row, col), col) + 1))
+    return cols
+
+
+def _is_text_or_year(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, int | float) and float(value).is_integer() and 1900 <= value <= 2100
+
+
+def _is_group_row(
+    cells: dict[int, Any], first: int, row: int, merged: dict[tuple[int, int], int]
+) -> bool:
+    """A row of headings over groups of the header's columns ("Before mitigation", "2023/24"):
+    not in the table's first column (that is where titles sit), each over several columns."""
+    if not cells or first in cells or not all(_is_text_or_year(v) for v in cells.values()):
+        return False
+    if any(isinstance(v, str) and len(v) > _GUIDANCE_CHARS for v in cells.values()):
+        return False
+    return any((row, c) in merged for c in cells) or len(cells) >= 2
+
+
+def _is_sub_row(cells: dict[int, Any], head: dict[int, Any], under: set[int], first: int) -> bool:
+    """A row under the header that belongs to it: sub-headings under a group heading (or
+    under columns the header row leaves empty), a machine-name row, a guidance or numbering
+    row. A row with any number, or a value in the table's first column, is a record."""
+    values = list(cells.values())
+    if not all(isinstance(v, str) for v in values):
+        return False
+    texts = [v.strip() for v in values]
+    lowered = [t.lower() for t in texts]
+    if all(_NUMBERING.match(t) for t in lowered):
+        return True  # "(i) ... (vi)" under the headings
+    if all(_MACHINE.match(t) for t in texts) and len(cells) >= max(2, len(head) // 2):
+        if any(isinstance(h, str) and not _MACHINE.match(h.strip()) for h in head.values()):
+            return True  # a display header over the names a system reads
+    if len(cells) >= 2 and all(len(t) > _GUIDANCE_CHARS for t in texts) and first not in cells:
+        return True  # a sentence under each heading saying what to write
+    grouped = [c for c in cells if c in under or c not in head]
+    if first in cells or not grouped:
+        return False
+    return all(
+        c in under or c not in head or t.startswith("(") for c, t in zip(cells, texts, strict=True)
+    )

@@ -26,6 +26,10 @@ def register_to_dict(register: Register) -> dict[str, Any]:
     for index, record in enumerate(register.records()):
         item = {name: jsonable(value) for name, value in record.items()}
         item["_row"] = register.rows[index]
+        if register.record_sheets:
+            item["_sheet"] = register.record_sheets[index]
+        if register.blocks:
+            item["_block"] = register.blocks[index]
         records.append(item)
     return {
         "path": str(register.path),
@@ -33,11 +37,13 @@ def register_to_dict(register: Register) -> dict[str, Any]:
         "format": register.format,
         "sheet": register.sheet,
         "header_row": register.header_row,
+        "header_rows": register.header_rows,
         "columns": {name: column_letter(col) for name, col in register.columns.items()},
         "headers": dict(register.headers),
         "ignored": list(register.ignored.values()),
         "sections": list(register.sections),
         "record_count": len(register),
+        "skipped": [{"row": row, "why": why} for row, why in register.skipped],
         "records": records,
     }
 

@@ -163,6 +163,11 @@ def render_register(data: dict[str, Any]) -> str:
         lines += ["", "ignored columns: " + ", ".join(data["ignored"])]
     if data["sections"]:
         lines += ["", "sections: " + "; ".join(data["sections"])]
+    if data.get("skipped"):
+        lines += [
+            "",
+            "skipped rows: " + "; ".join(f"{s['row']} {s['why']}" for s in data["skipped"]),
+        ]
     if data["records"]:
         fields = ["_row", *[f for f in data["records"][0] if f != "_row"]]
         lines += [
