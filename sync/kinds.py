@@ -18,7 +18,6 @@ from sync.errors import SchemaError
 
 FIELD_TYPES = ("text", "ref", "date", "number", "integer")
 OWNERS = ("partner", "coordinator")
-PARTNER = "partner"
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -64,6 +63,7 @@ class Field:
     pattern: str | None = None
     min: float | None = None
     max: float | None = None
+    example: str | None = None  # a value as officers write it, for messages
 
     def __hash__(self) -> int:
         return hash((self.name, self.title, self.type, self.owner, self.aliases))
@@ -95,12 +95,31 @@ def _vocab_lookup(f: Field) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A cross-field rule named in the schema file, with its parameters."""
+    """A cross-field rule named in the schema file, with its parameters: those the file
+    gives, and the rest taken from the kind's roles (see sync.rules)."""
 
     rule: str
     field: str | None = None
     when: Mapping[str, tuple[str, ...]] = dc_field(default_factory=dict)
     unless: Mapping[str, tuple[str, ...]] = dc_field(default_factory=dict)
+    params: Mapping[str, Any] = dc_field(default_factory=dict)  # name -> field(s) or values
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.field))
+
+
+# The parts a field may play, named under `roles:` in a schema file; and what each means.
+ROLES: dict[str, str] = {
+    "partner": "whose record it is, in a master kept for several partners",
+    "title": "what a record is, as a report shows it",
+    "status": "where a record stands",
+    "done": "the statuses that mean a record is finished (a list of the status's values)",
+    "rag": "the red, amber or green rating",
+    "updated": "the date a record was last updated",
+    "due": "the date a record is overdue after, unless it is done",
+    "lead": "who is responsible for a record",
+}
+VALUE_ROLES = ("done",)  # roles holding values, not a field
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +134,23 @@ class Kind:
     description: str = ""
     sheet_hints: tuple[str, ...] = ()
     source: str = ""
+    roles: Mapping[str, str] = dc_field(default_factory=dict)  # role -> field
+    done: tuple[str, ...] = ()  # the status values that mean finished
 
     def __hash__(self) -> int:
         return hash((self.name, self.source))
+
+    def role(self, name: str) -> str | None:
+        """The field playing role `name` (see ROLES), or None when no field does."""
+        return self.roles.get(name)
+
+    @property
+    def history_fields(self) -> tuple[str, ...]:
+        """The fields whose earlier values are kept as history when a merge changes them."""
+        return tuple(f.name for f in self.fields if f.history)
+
+    def rules_named(self, name: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.rule == name)
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -134,9 +167,9 @@ class Kind:
         return tuple(f.name for f in self.fields if f.required)
 
     @property
-    def partner_field(self) -> str:
+    def partner_field(self) -> str | None:
         """The field saying whose record it is, in a master kept for several partners."""
-        return PARTNER
+        return self.roles.get("partner")
 
     @property
     def identity(self) -> tuple[str, ...]:
@@ -172,7 +205,6 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
 
 def kind_from_dict(data: Mapping[str, Any], source: str = "") -> Kind:
     """Build a Kind from a parsed schema file, with one-line errors for every mistake."""
-    where = source or "schema"
 
     def fail(msg: str) -> SchemaError:
         return SchemaError(msg, source or None)
@@ -185,48 +217,7 @@ def kind_from_dict(data: Mapping[str, Any], source: str = "") -> Kind:
     raw_fields = data.get("fields")
     if not isinstance(raw_fields, Mapping) or not raw_fields:
         raise fail(f"schema {name!r} has no fields")
-    fields: list[Field] = []
-    for fname, spec in raw_fields.items():
-        spec = spec or {}
-        if not _FIELD_NAME.match(str(fname)):
-            raise fail(f"field name {fname!r} must be lower_case letters, digits and _")
-        if not isinstance(spec, Mapping):
-            raise fail(f"field {fname!r} must be a mapping")
-        ftype = str(spec.get("type", "text"))
-        if ftype not in FIELD_TYPES:
-            raise fail(f"field {fname!r} has type {ftype!r}; use one of {', '.join(FIELD_TYPES)}")
-        owner = str(spec.get("owner", "partner"))
-        if owner not in OWNERS:
-            raise fail(f"field {fname!r} has owner {owner!r}; use partner or coordinator")
-        vocab_raw = spec.get("vocabulary") or {}
-        if isinstance(vocab_raw, list):
-            vocab_raw = {str(v): [] for v in vocab_raw}
-        if not isinstance(vocab_raw, Mapping):
-            raise fail(f"field {fname!r}: vocabulary must be a list or a mapping")
-        vocab = {str(k): _as_tuple(v) for k, v in vocab_raw.items()}
-        pattern = spec.get("pattern")
-        if pattern is not None:
-            try:
-                re.compile(str(pattern))
-            except re.error as exc:
-                raise fail(
-                    f"field {fname!r}: pattern is not a regular expression ({exc})"
-                ) from None
-        fields.append(
-            Field(
-                name=str(fname),
-                title=str(spec.get("title") or str(fname).replace("_", " ").title()),
-                type=ftype,
-                required=bool(spec.get("required", False)),
-                owner=owner,
-                aliases=_as_tuple(spec.get("aliases")),
-                vocabulary=vocab,
-                history=bool(spec.get("history", False)),
-                pattern=None if pattern is None else str(pattern),
-                min=None if spec.get("min") is None else float(spec["min"]),
-                max=None if spec.get("max") is None else float(spec["max"]),
-            )
-        )
+    fields = tuple(_field(str(fname), spec or {}, fail) for fname, spec in raw_fields.items())
     names = {f.name for f in fields}
     key = _as_tuple(data.get("key")) or (fields[0].name,)
     for k in key:
@@ -234,35 +225,161 @@ def kind_from_dict(data: Mapping[str, Any], source: str = "") -> Kind:
             raise fail(f"key field {k!r} is not one of the schema's fields")
     if not any(f.required for f in fields):
         raise fail(f"schema {name!r} needs at least one required field")
-    rules: list[Rule] = []
-    for item in data.get("rules") or []:
-        if not isinstance(item, Mapping) or "rule" not in item:
-            raise fail(f"each rule in {where} needs a 'rule' name")
-        rule = Rule(
-            rule=str(item["rule"]),
-            field=None if item.get("field") is None else str(item["field"]),
-            when={str(k): _as_tuple(v) for k, v in (item.get("when") or {}).items()},
-            unless={str(k): _as_tuple(v) for k, v in (item.get("unless") or {}).items()},
-        )
-        for fname in [rule.field, *rule.when, *rule.unless]:
-            if fname is not None and fname not in names:
-                raise fail(f"rule {rule.rule!r} names field {fname!r}, which the schema lacks")
-        rules.append(rule)
-    from sync.rules import RULES  # the catalogue of rule names lives beside their code
-
-    for rule in rules:
-        if rule.rule not in RULES:
-            raise fail(f"unknown rule {rule.rule!r}; known rules: {', '.join(sorted(RULES))}")
+    roles, done = _roles(data.get("roles"), fields, fail)
+    rules = tuple(
+        _rule(item, names, roles, done, source or "schema", fail)
+        for item in data.get("rules") or []
+    )
     return Kind(
         name=name,
         title=str(data.get("title") or name),
-        fields=tuple(fields),
+        fields=fields,
         key=key,
-        rules=tuple(rules),
+        rules=rules,
         description=" ".join(str(data.get("description") or "").split()),
         sheet_hints=_as_tuple(data.get("sheet_hints")),
         source=source,
+        roles=roles,
+        done=done,
     )
+
+
+def _field(fname: str, spec: Any, fail: Any) -> Field:
+    if not _FIELD_NAME.match(fname):
+        raise fail(f"field name {fname!r} must be lower_case letters, digits and _")
+    if not isinstance(spec, Mapping):
+        raise fail(f"field {fname!r} must be a mapping")
+    ftype = str(spec.get("type", "text"))
+    if ftype not in FIELD_TYPES:
+        raise fail(f"field {fname!r} has type {ftype!r}; use one of {', '.join(FIELD_TYPES)}")
+    owner = str(spec.get("owner", "partner"))
+    if owner not in OWNERS:
+        raise fail(f"field {fname!r} has owner {owner!r}; use partner or coordinator")
+    vocab_raw = spec.get("vocabulary") or {}
+    if isinstance(vocab_raw, list):
+        vocab_raw = {str(v): [] for v in vocab_raw}
+    if not isinstance(vocab_raw, Mapping):
+        raise fail(f"field {fname!r}: vocabulary must be a list or a mapping")
+    pattern = spec.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            raise fail(f"field {fname!r}: pattern is not a regular expression ({exc})") from None
+    example = spec.get("example")
+    return Field(
+        name=fname,
+        title=str(spec.get("title") or fname.replace("_", " ").title()),
+        type=ftype,
+        required=bool(spec.get("required", False)),
+        owner=owner,
+        aliases=_as_tuple(spec.get("aliases")),
+        vocabulary={str(k): _as_tuple(v) for k, v in vocab_raw.items()},
+        history=bool(spec.get("history", False)),
+        pattern=None if pattern is None else str(pattern),
+        min=None if spec.get("min") is None else float(spec["min"]),
+        max=None if spec.get("max") is None else float(spec["max"]),
+        example=None if example is None else str(example),
+    )
+
+
+def _roles(
+    raw: Any, fields: tuple[Field, ...], fail: Any
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The `roles:` mapping: each role names one of the fields; `done` lists status values."""
+    if raw is None:
+        return {}, ()
+    if not isinstance(raw, Mapping):
+        raise fail("roles must be a mapping of role to field, such as 'status: status'")
+    by_name = {f.name: f for f in fields}
+    roles: dict[str, str] = {}
+    for role, value in raw.items():
+        role = str(role)
+        if role not in ROLES:
+            raise fail(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+        if role in VALUE_ROLES:
+            continue
+        if not isinstance(value, str) or value not in by_name:
+            raise fail(f"role {role!r} names field {value!r}, which the schema lacks")
+        roles[role] = value
+    done = _as_tuple(raw.get("done"))
+    status = by_name.get(roles.get("status", ""))
+    if done and status is None:
+        raise fail("role 'done' lists statuses, but no field has the role 'status'")
+    if status is not None and status.vocabulary:
+        for value in done:
+            if value not in status.vocabulary:
+                raise fail(
+                    f"role 'done' lists {value!r}, which is not one of {status.name}'s values "
+                    f"({', '.join(status.vocabulary)})"
+                )
+    return roles, done
+
+
+def _rule(
+    item: Any,
+    names: set[str],
+    roles: Mapping[str, str],
+    done: tuple[str, ...],
+    where: str,
+    fail: Any,
+) -> Rule:
+    """One entry of `rules:`, its parameters checked and the missing ones taken from roles."""
+    from sync.rules import RULES  # the catalogue of rule names lives beside their code
+
+    if not isinstance(item, Mapping) or "rule" not in item:
+        raise fail(f"each rule in {where} needs a 'rule' name")
+    name = str(item["rule"])
+    impl = RULES.get(name)
+    if impl is None:
+        raise fail(f"unknown rule {name!r}; known rules: {', '.join(sorted(RULES))}")
+    given = {str(k): v for k, v in item.items() if k not in ("rule", "field", "when", "unless")}
+    for param in given:
+        if param not in impl.params:
+            known = ", ".join(["field", "when", "unless", *impl.params])
+            raise fail(f"rule {name!r} has no parameter {param!r}; it takes {known}")
+    params: dict[str, Any] = {}
+    for param, spec in impl.params.items():
+        value = given.get(param)
+        if value is None and spec.role is not None:
+            value = done if spec.role == "done" else roles.get(spec.role)
+        if value is None or value == ():
+            if spec.required:
+                how = f"role {spec.role!r} or " if spec.role else ""
+                raise fail(f"rule {name!r} needs its {param!r}: give the {how}parameter {param!r}")
+            value = () if spec.sort != "field" else None
+        params[param] = value if spec.sort == "field" else _as_tuple(value)
+    field = item.get("field")
+    if field is None and impl.field_role is not None:
+        field = roles.get(impl.field_role)
+        if field is None:
+            raise fail(f"rule {name!r} needs a field: give 'field' or the role {impl.field_role!r}")
+    status = roles.get("status")
+    if_done = {status: done} if status and done else {}
+    rule = Rule(
+        rule=name,
+        field=None if field is None else str(field),
+        when=_conditions(item.get("when"), if_done if impl.when_done else {}),
+        unless=_conditions(item.get("unless"), if_done if impl.unless_done else {}),
+        params=params,
+    )
+    fields = [
+        rule.field,
+        *rule.when,
+        *rule.unless,
+        *(v for p, v in params.items() if impl.params[p].sort == "field"),
+        *(f for p, v in params.items() if impl.params[p].sort == "fields" for f in v),
+    ]
+    for fname in fields:
+        if fname is not None and fname not in names:
+            raise fail(f"rule {name!r} names field {fname!r}, which the schema lacks")
+    return rule
+
+
+def _conditions(raw: Any, default: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return dict(default)
+    return {str(k): _as_tuple(v) for k, v in raw.items()}
 
 
 def load_kind_file(path: str | Path) -> Kind:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -25,14 +25,33 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
+class Param:
+    """A parameter a rule takes in the schema file: a field, a list of fields or a list of
+    values; when the file leaves it out, the field or values of the kind's `role`."""
+
+    sort: str  # "field", "fields" or "values"
+    role: str | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class RuleImpl:
     """A rule: `passes` gives True per record that satisfies it; `explain` names the field to
-    point at and the message parameters for one that does not."""
+    point at and the message parameters for one that does not.
+
+    Its fields come from the schema: `field` (or the kind's `field_role`), the `when` and
+    `unless` conditions (by default, with `when_done`/`unless_done`, "the status is one
+    of the done values"), and its own `params`.
+    """
 
     code: str
     fields: Callable[[Rule, Kind], tuple[str, ...]]
     passes: Callable[[pd.DataFrame, Rule, Context], pd.Series]
     explain: Callable[[Mapping[str, Any], Rule, Context], tuple[str, dict[str, Any]]]
+    params: Mapping[str, Param] = field(default_factory=dict)
+    field_role: str | None = None
+    when_done: bool = False
+    unless_done: bool = False
 
 
 def _col(df: pd.DataFrame, name: str | None) -> pd.Series:
@@ -66,7 +85,12 @@ def _each(s: pd.Series, values: list[bool]) -> pd.Series:
 
 # needs-progress -------------------------------------------------------------------------
 def _history_field(kind: Kind) -> str | None:
-    return next((f.name for f in kind.fields if f.history), None)
+    return next(iter(kind.history_fields), None)
+
+
+def _status_of(rule: Rule, kind: Kind) -> str | None:
+    """The status field a rule's conditions test, else the kind's."""
+    return next(iter({**rule.when, **rule.unless}), None) or kind.role("status")
 
 
 def _needs_progress(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
@@ -78,7 +102,7 @@ def _needs_progress(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
 def _needs_progress_explain(
     row: Mapping[str, Any], rule: Rule, ctx: Context
 ) -> tuple[str, dict[str, Any]]:
-    status_field = next(iter(rule.when), "status")
+    status_field = _status_of(rule, ctx.kind) or ""
     return _history_field(ctx.kind) or status_field, {"status": row.get(status_field)}
 
 
@@ -108,21 +132,20 @@ def _overdue(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
 def _overdue_explain(
     row: Mapping[str, Any], rule: Rule, ctx: Context
 ) -> tuple[str, dict[str, Any]]:
-    status = row.get("status")
+    status_field = _status_of(rule, ctx.kind)
+    status = row.get(status_field) if status_field else None
     return rule.field or "", {
         "status": status if isinstance(status, str) and status else "not marked complete"
     }
 
 
 # rag-status ---------------------------------------------------------------------------
-_DONE = ("Complete", "Closed")
-
-
 def _rag_status(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     """A complete or closed item is Green; Green does not fit a paused one."""
-    rag, status = _col(df, "rag"), _col(df, "status")
-    wrong = (_in(status, _DONE) & _in(rag, ("Red", "Amber"))) | (
-        _in(status, ("Paused",)) & _in(rag, ("Green",))
+    p = rule.params
+    rag, status = _col(df, p["rag"]), _col(df, p["status"])
+    wrong = (_in(status, p["done"]) & _in(rag, ("Red", "Amber"))) | (
+        _in(status, p["paused"]) & _in(rag, ("Green",))
     )
     return ~wrong
 
@@ -130,9 +153,10 @@ def _rag_status(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
 def _rag_status_explain(
     row: Mapping[str, Any], rule: Rule, ctx: Context
 ) -> tuple[str, dict[str, Any]]:
-    status = row.get("status")
-    expected = "Green" if status in _DONE else "Red or Amber"
-    return "rag", {"status": status, "expected": expected}
+    p = rule.params
+    status = row.get(p["status"])
+    expected = "Green" if status in p["done"] else "Red or Amber"
+    return p["rag"], {"status": status, "expected": expected}
 
 
 # indicator-rag ------------------------------------------------------------------------
@@ -155,13 +179,14 @@ def expected_indicator_rag(actual: Any, target: Any, polarity: Any) -> str | Non
 
 def _indicator_rag(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     """The RAG given agrees with actual against target and the indicator's polarity."""
+    p = rule.params
     expected = [
-        expected_indicator_rag(a, t, p)
-        for a, t, p in zip(
-            _col(df, "actual"), _col(df, "target"), _col(df, "polarity"), strict=True
+        expected_indicator_rag(a, t, pol)
+        for a, t, pol in zip(
+            _col(df, p["actual"]), _col(df, p["target"]), _col(df, p["polarity"]), strict=True
         )
     ]
-    rag = _col(df, "rag")
+    rag = _col(df, p["rag"])
     return pd.Series(
         [
             e is None or r is None or r not in ("Red", "Amber", "Green") or r == e
@@ -174,28 +199,30 @@ def _indicator_rag(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
 def _indicator_rag_explain(
     row: Mapping[str, Any], rule: Rule, ctx: Context
 ) -> tuple[str, dict[str, Any]]:
-    expected = expected_indicator_rag(row.get("actual"), row.get("target"), row.get("polarity"))
-    return "rag", {
-        "expected": expected,
-        "actual": row.get("actual"),
-        "target": row.get("target"),
-        "polarity": str(row.get("polarity")).lower(),
+    actual, target, polarity = (row.get(rule.params[n]) for n in ("actual", "target", "polarity"))
+    return rule.params["rag"], {
+        "expected": expected_indicator_rag(actual, target, polarity),
+        "actual": actual,
+        "target": target,
+        "polarity": str(polarity).lower(),
     }
 
 
 # risk-score ---------------------------------------------------------------------------
-def _product(row_l: Any, row_i: Any) -> int | None:
-    if isinstance(row_l, int | float) and isinstance(row_i, int | float):
-        return int(row_l * row_i)
-    return None
+def _product(values: list[Any]) -> int | None:
+    if not values or not all(isinstance(v, int | float) for v in values):
+        return None
+    product = 1.0
+    for v in values:
+        product *= v
+    return int(product)
 
 
 def _risk_score(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
     """The risk score is likelihood times impact."""
-    expected = [
-        _product(a, b) for a, b in zip(_col(df, "likelihood"), _col(df, "impact"), strict=True)
-    ]
-    score = _col(df, "score")
+    factors = [_col(df, name).tolist() for name in rule.params["factors"]]
+    expected = [_product(list(values)) for values in zip(*factors, strict=True)]
+    score = _col(df, rule.params["score"])
     return pd.Series(
         [
             e is None or not isinstance(s, int | float) or s == e
@@ -208,7 +235,8 @@ def _risk_score(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
 def _risk_score_explain(
     row: Mapping[str, Any], rule: Rule, ctx: Context
 ) -> tuple[str, dict[str, Any]]:
-    return "score", {"expected": _product(row.get("likelihood"), row.get("impact"))}
+    factors = [row.get(name) for name in rule.params["factors"]]
+    return rule.params["score"], {"expected": _product(factors)}
 
 
 # unique-key ---------------------------------------------------------------------------
@@ -234,13 +262,27 @@ def _unique_key(df: pd.DataFrame, rule: Rule, ctx: Context) -> pd.Series:
 def _unique_key_explain(
     row: Mapping[str, Any], rule: Rule, ctx: Context
 ) -> tuple[str, dict[str, Any]]:
-    partner = row.get(ctx.kind.partner_field)
+    who = ctx.kind.partner_field
+    partner = row.get(who) if who else None
     scope = f" for {partner}" if isinstance(partner, str) and partner else ""
     return ctx.kind.record_field, {"scope": scope}
 
 
-def _fields_of(*names: str) -> Callable[[Rule, Kind], tuple[str, ...]]:
-    return lambda rule, kind: names
+def _params(*names: str) -> Callable[[Rule, Kind], tuple[str, ...]]:
+    """The fields a rule reads: those its parameters `names` give."""
+
+    def fields(rule: Rule, kind: Kind) -> tuple[str, ...]:
+        found: list[str] = []
+        for name in names:
+            value = rule.params.get(name)
+            found += [value] if isinstance(value, str) else list(value or ())
+        return tuple(found)
+
+    return fields
+
+
+def _rule_field(rule: Rule, kind: Kind) -> tuple[str, ...]:
+    return (rule.field,) if rule.field else ()
 
 
 RULES: dict[str, RuleImpl] = {
@@ -249,29 +291,69 @@ RULES: dict[str, RuleImpl] = {
         lambda r, k: (*r.when, *(h for h in [_history_field(k)] if h)),
         _needs_progress,
         _needs_progress_explain,
+        when_done=True,
     ),
     "not-future": RuleImpl(
-        "future-date", lambda r, k: (r.field,) if r.field else (), _not_future, _not_future_explain
+        "future-date", _rule_field, _not_future, _not_future_explain, field_role="updated"
     ),
     "overdue": RuleImpl(
-        "overdue", lambda r, k: (r.field,) if r.field else (), _overdue, _overdue_explain
+        "overdue", _rule_field, _overdue, _overdue_explain, field_role="due", unless_done=True
     ),
     "rag-status": RuleImpl(
-        "rag-status", _fields_of("rag", "status"), _rag_status, _rag_status_explain
+        "rag-status",
+        _params("rag", "status"),
+        _rag_status,
+        _rag_status_explain,
+        params={
+            "rag": Param("field", "rag"),
+            "status": Param("field", "status"),
+            "done": Param("values", "done"),
+            "paused": Param("values", required=False),  # statuses Green does not fit
+        },
     ),
     "indicator-rag": RuleImpl(
         "indicator-rag",
-        _fields_of("rag", "actual", "target", "polarity"),
+        _params("rag", "actual", "target", "polarity"),
         _indicator_rag,
         _indicator_rag_explain,
+        params={
+            "rag": Param("field", "rag"),
+            "actual": Param("field"),
+            "target": Param("field"),
+            "polarity": Param("field"),
+        },
     ),
     "risk-score": RuleImpl(
-        "risk-score", _fields_of("score", "likelihood", "impact"), _risk_score, _risk_score_explain
+        "risk-score",
+        _params("score", "factors"),
+        _risk_score,
+        _risk_score_explain,
+        params={"score": Param("field"), "factors": Param("fields")},
     ),
     "unique-key": RuleImpl(
         "duplicate-key", lambda r, k: (k.record_field,), _unique_key, _unique_key_explain
     ),
 }
+
+
+def overdue(frame: pd.DataFrame, kind: Kind, today: date) -> list[tuple[str, int] | None]:
+    """Per record, when the kind's overdue rule finds it overdue, the field whose date has
+    passed and by how many days; otherwise None. The rule `validate` runs, so `status` and
+    `report` count what it reports."""
+    found: list[tuple[str, int] | None] = [None] * len(frame)
+    ctx = Context(kind=kind, today=today)
+    for rule in kind.rules_named("overdue"):
+        if rule.field is None or rule.field not in frame.columns:
+            continue
+        late = RULES["overdue"].passes(frame, rule, ctx).tolist()
+        for i, (ok, due) in enumerate(zip(late, frame[rule.field].tolist(), strict=True)):
+            if not ok and found[i] is None:
+                found[i] = (rule.field, (today - _day(due)).days)
+    return found
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def rule_sentence(name: str) -> str:

@@ -15,11 +15,13 @@ from sync.partners import match_partner
 from sync.read.open import open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
+from sync.rules import overdue
 from sync.state import BASE_SHEET, LOG_SHEET, sheet_blob, sheet_rows
 from sync.tables import to_table
+from sync.validate import canonical_frame
 from sync.workbooks import expand_paths
 
-DONE = ("Complete", "Closed")
+BLANK = "(blank)"  # what an empty status or RAG is counted under
 
 
 @dataclass(slots=True)
@@ -102,18 +104,21 @@ def master_status(
         raise XlsyncError(
             "the master has no Partner column, so there are no partners to report on", master_path
         )
-    table = to_table(register, keyed)
+    kind = register.kind
+    frame, _ = canonical_frame(register)  # "Done" counts as Complete
+    table = to_table(register, keyed, frame=frame)
+    status_field, rag_field = kind.role("status"), kind.role("rag")
     partners: dict[str, PartnerStatus] = {}
-    for rec in table.records:
+    for rec, late in zip(table.records, overdue(frame, kind, today), strict=True):
         ps = partners.setdefault(normalise_partner(rec.partner), PartnerStatus(rec.partner))
         ps.records += 1
-        status = rec.values.get("status") or "(blank)"
-        ps.by_status[status] = ps.by_status.get(status, 0) + 1
-        if "rag" in rec.values:
-            rag = rec.values.get("rag") or "(blank)"
+        if status_field is not None:
+            status = rec.values.get(status_field) or BLANK
+            ps.by_status[status] = ps.by_status.get(status, 0) + 1
+        if rag_field in rec.values:
+            rag = rec.values.get(rag_field) or BLANK
             ps.by_rag[rag] = ps.by_rag.get(rag, 0) + 1
-        target = rec.values.get("target_date")
-        if isinstance(target, date) and target < today and status not in DONE:
+        if late is not None:
             ps.overdue.append(rec.label)
     for row in sheet_rows(book, LOG_SHEET)[1:]:
         if len(row) < 2 or not isinstance(row[0], datetime):

@@ -55,13 +55,20 @@ class Table:
         return f"{name}!{cell}" if cell else f"{name}!{self.sheet}!row {record.row}"
 
 
-def to_table(register: Register, keyed: bool, partner: str | None = None) -> Table:
+def to_table(
+    register: Register,
+    keyed: bool,
+    partner: str | None = None,
+    frame: pd.DataFrame | None = None,
+) -> Table:
     """A Register as the planner's Table: canonical values, and each record's key.
 
     `keyed` says whether keys carry the partner (a multi-partner master); a return's
-    records take `partner` where they have no partner column of their own.
+    records take `partner` where they have no partner column of their own. `frame` is the
+    register's canonical_frame, when the caller has it already.
     """
-    frame, _ = canonical_frame(register)
+    if frame is None:
+        frame, _ = canonical_frame(register)
     names, columns = plain_columns(frame)
     return make_table(
         str(register.path),

@@ -391,8 +391,8 @@ def _field_params(kind: Kind, code: str, name: str, value: Any) -> dict[str, Any
 
 
 def _example(kind: Kind, name: str) -> str:
-    examples = {"code": "NI 195", "period": "2008/09 Q3"}
-    return examples.get(name, kind.field(name).title)
+    f = kind.field(name)
+    return f.example or f.title
 
 
 def _num(value: float | None) -> Any:

@@ -179,7 +179,8 @@ def plan_merge(
                 if rec.key in pending_new:
                     continue
                 values = {k: v for k, v in rec.values.items() if comparable(v) is not None}
-                values[kind.partner_field] = ret.partner
+                if kind.partner_field:
+                    values[kind.partner_field] = ret.partner
                 added = AddedRow(
                     ret.partner, rec.label, values, ret.table.source(rec, kind.record_field)
                 )

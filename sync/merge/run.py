@@ -234,7 +234,8 @@ def merge_files(
                 )
             else:
                 inputs.append(item)
-        history_field = next((f.name for f in register.kind.fields if f.history), None)
+        history_field = next(iter(kind.history_fields), None)
+        date_field = kind.role("updated")
         # parsed once: after many merges it holds every record agreed
         state = read_state(book, register.kind, keyed)
         existing_log = sheet_rows(book, LOG_SHEET)
@@ -251,7 +252,7 @@ def merge_files(
             accept_valid_rows=accept_valid_rows,
             state=state,
             history_field=history_field if history_field in register.columns else None,
-            date_field="updated" if "updated" in register.kind.names else None,
+            date_field=date_field,
         )
         # the plan holds what the write needs; the records of master and returns (a dict each)
         # can go, so the writer reuses their memory rather than adding to it

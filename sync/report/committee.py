@@ -10,14 +10,17 @@ from typing import Any
 
 from sync.errors import XlsyncError
 from sync.keys import normalise_partner, normalise_ref
+from sync.kinds import Kind
 from sync.model import clean
 from sync.partners import match_partner
 from sync.read.dates import split_dated_notes, to_date
 from sync.read.open import Book, open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
+from sync.rules import overdue
 from sync.state import HISTORY_SHEET, sheet_rows
-from sync.status import DONE, master_status
+from sync.status import master_status
+from sync.tables import to_table
 from sync.validate import canonical_frame
 
 CLOSED_LINE = "This item is now considered closed."  # the wording of Chorley's monitoring reports
@@ -49,10 +52,7 @@ class Item:
     row: int
     history: tuple[Entry, ...] = ()
     days_overdue: int | None = None
-
-    @property
-    def closed(self) -> bool:
-        return self.status in DONE
+    closed: bool = False  # its status is one of the kind's done values
 
     @property
     def overdue(self) -> bool:
@@ -176,38 +176,36 @@ def collect_report(
     today = today or date.today()
     book = open_book(master)
     register = read_register(master, schema=recognise_kind(book, schema), book=book)
-    keyed = "partner" in register.columns
+    kind = register.kind
+    keyed = kind.partner_field in register.columns
     frame, _ = canonical_frame(register)  # "Done" counts as Complete, as in `xlsync status`
-    names = list(frame.columns)
+    table = to_table(register, keyed, frame=frame)
     title = _title(book, register.sheet, register.header_row) or master.stem
     history = _history_by_key(sheet_rows(book, HISTORY_SHEET), keyed)
+    role = {name: kind.role(name) or "" for name in ("title", "lead", "status", "rag", "due")}
+    notes = next(iter(kind.history_fields), "")
 
     items: list[Item] = []
-    for index, values in enumerate(frame.itertuples(index=False, name=None)):
-        rec = {n: clean(v) for n, v in zip(names, values, strict=True)}
-        who = _text(rec.get("partner")) if keyed else title
-        ref = _text(rec.get("ref"))
-        status = _text(rec.get("status"))
-        target = to_date(rec.get("target_date"))
-        late = target is not None and target < today and (status or BLANK) not in DONE
+    for rec, late in zip(table.records, overdue(frame, kind, today), strict=True):
+        values = rec.values
+        who = _text(rec.partner) if keyed else title
         # a single council's tracker has no partner column: its history matches on ref alone
-        extra = history.get(
-            (normalise_partner(who) if keyed else "", normalise_ref(rec.get("ref"))), []
-        )
+        extra = history.get((normalise_partner(who) if keyed else "", normalise_ref(rec.label)), [])
         items.append(
             Item(
                 partner=who or NO_PARTNER,
-                section=_text(rec.get("section")),
-                ref=ref or "",
-                recommendation=_text(rec.get("recommendation")) or "",
-                lead=_text(rec.get("lead")),
-                target_date=target,
-                status=status,
-                rag=_text(rec.get("rag")),
-                updated=to_date(rec.get("updated")),
-                row=register.rows[index],
-                history=full_history(rec.get("progress"), extra),
-                days_overdue=(today - target).days if late and target is not None else None,
+                section=_text(values.get("section")),
+                ref=rec.label,
+                recommendation=_text(values.get(role["title"])) or "",
+                lead=_text(values.get(role["lead"])),
+                target_date=to_date(values.get(role["due"])),
+                status=_text(values.get(role["status"])),
+                rag=_text(values.get(role["rag"])),
+                updated=to_date(values.get(kind.role("updated") or "")),
+                row=rec.row,
+                history=full_history(values.get(notes), extra),
+                closed=_text(values.get(role["status"])) in kind.done,
+                days_overdue=None if late is None else late[1],
             )
         )
 
@@ -228,7 +226,14 @@ def collect_report(
         spelling = {normalise_partner(p.partner): p.partner for p in partners}
         items = [_respell(i, spelling) for i in items]
     else:
-        partners = [_summarise(title, items, has_rag="rag" in register.columns)]
+        partners = [
+            _summarise(
+                title,
+                items,
+                has_status=role["status"] in register.columns,
+                has_rag=role["rag"] in register.columns,
+            )
+        ]
 
     if partner is not None:
         found = match_partner(partner, [p.partner for p in partners])
@@ -241,19 +246,16 @@ def collect_report(
         items = [i for i in items if i.partner == found]
         partner = found
 
-    status_field = register.kind.field("status")
-    rag_field = register.kind.field("rag")
+    has_rag = role["rag"] in register.columns
     return CommitteeReport(
         master=master,
         title=title,
         today=today,
         partners=tuple(partners),
         items=tuple(items),
-        statuses=_columns(status_field.allowed, (p.by_status for p in partners)),
-        rags=_columns(rag_field.allowed, (p.by_rag for p in partners))
-        if "rag" in register.columns
-        else (),
-        has_rag="rag" in register.columns,
+        statuses=_columns(_allowed(kind, role["status"]), (p.by_status for p in partners)),
+        rags=_columns(_allowed(kind, role["rag"]), (p.by_rag for p in partners)) if has_rag else (),
+        has_rag=has_rag,
         sections=tuple(register.sections),
         partner_filter=partner,
     )
@@ -266,13 +268,18 @@ def _respell(item: Item, spelling: dict[str, str]) -> Item:
     return replace(item, partner=name)
 
 
-def _summarise(partner: str, items: list[Item], has_rag: bool) -> PartnerSummary:
+def _allowed(kind: Kind, name: str) -> tuple[str, ...]:
+    return kind.field(name).allowed if name else ()
+
+
+def _summarise(partner: str, items: list[Item], has_status: bool, has_rag: bool) -> PartnerSummary:
     """The summary line of a single council's tracker, which has no Partner column for
     `master_status` to group by; counted by the same rules."""
     by_status: dict[str, int] = {}
     by_rag: dict[str, int] = {}
     for item in items:
-        by_status[item.status or BLANK] = by_status.get(item.status or BLANK, 0) + 1
+        if has_status:
+            by_status[item.status or BLANK] = by_status.get(item.status or BLANK, 0) + 1
         if has_rag:
             by_rag[item.rag or BLANK] = by_rag.get(item.rag or BLANK, 0) + 1
     return PartnerSummary(partner, len(items), by_status, by_rag, sum(i.overdue for i in items))

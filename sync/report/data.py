@@ -50,7 +50,7 @@ def register_to_dict(register: Register) -> dict[str, Any]:
 
 def kind_to_dict(kind: Kind) -> dict[str, Any]:
     """A workbook kind as `xlsync schema show --format json` prints it."""
-    from sync.rules import rule_sentence
+    from sync.rules import RULES, rule_sentence
 
     return {
         "name": kind.name,
@@ -58,6 +58,7 @@ def kind_to_dict(kind: Kind) -> dict[str, Any]:
         "description": kind.description,
         "source": kind.source,
         "key": list(kind.key),
+        "roles": {**kind.roles, **({"done": list(kind.done)} if kind.done else {})},
         "fields": {
             f.name: {
                 "title": f.title,
@@ -67,10 +68,19 @@ def kind_to_dict(kind: Kind) -> dict[str, Any]:
                 "aliases": list(f.aliases),
                 "allowed": list(f.vocabulary),
                 "synonyms": {k: list(v) for k, v in f.vocabulary.items()},
+                "history": f.history,
+                "example": f.example,
             }
             for f in kind.fields
         },
-        "rules": [{"rule": r.rule, "sentence": rule_sentence(r.rule)} for r in kind.rules],
+        "rules": [
+            {
+                "rule": r.rule,
+                "sentence": rule_sentence(r.rule),
+                "fields": list(RULES[r.rule].fields(r, kind)),
+            }
+            for r in kind.rules
+        ],
     }
 
 

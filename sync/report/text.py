@@ -235,11 +235,16 @@ def render_kind(data: dict[str, Any]) -> str:
         f"{data['name']}: {data['title']}",
         data["description"],
         f"key: {', '.join(data['key'])}",
+        "roles: " + ", ".join(f"{k}: {' or '.join(_as_list(v))}" for k, v in data["roles"].items()),
         "",
         table(rows, ["field", "type", "edited by", "headers", "allowed values"]),
     ]
     if data["rules"]:
-        lines += ["", "rules:"] + [f"  {r['rule']}: {r['sentence']}" for r in data["rules"]]
+        lines += ["", "rules:"] + [
+            f"  {r['rule']}: {r['sentence']}"
+            + (f" ({', '.join(r['fields'])})" if r["fields"] else "")
+            for r in data["rules"]
+        ]
     return "\n".join(lines)
 
 
@@ -419,3 +424,7 @@ def render_diff(data: dict[str, Any]) -> str:
     if len(lines) == 2:
         lines += ["", "No differences in values."]
     return "\n".join(lines)
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)

@@ -69,13 +69,17 @@ def test_diff_with_schema_reads_an_ambiguous_workbook_as_told(tmp_path: Path) ->
     assert json.loads(result.output)["schema"] == "indicators"
 
 
-def test_status_and_push_recognise_an_indicators_master(tmp_path: Path) -> None:
+def test_status_report_and_push_recognise_an_indicators_master(tmp_path: Path) -> None:
     master = tmp_path / "indicators.xlsx"
     shutil.copy(WORKBOOKS / "indicators.xlsx", master)
     result = run("status", str(master), "--format", "json", "--today", "2009-01-20")
     assert result.exit_code == 0, result.output
     partners = {p["partner"]: p["records"] for p in json.loads(result.output)["partners"]}
     assert partners["Chorley"] == 3  # LPI 12 for two periods, NI 14
+
+    result = run("report", str(master), "--out", str(tmp_path / "r.html"))
+    assert result.exit_code == 0, result.output
+    assert "LPI 12" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
     result = run("issue", str(master), "--out", str(tmp_path / "returns"), "--partner", "Chorley")
     assert result.exit_code == 0, result.output
