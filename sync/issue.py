@@ -25,6 +25,7 @@ from sync.read.table import read_register
 from sync.recognise import recognise_kind
 from sync.state import BASE_SHEET, blob_rows, key_meta
 from sync.tables import to_table
+from sync.write.heights import DEFAULT_COL_WIDTH, DEFAULT_FONT_PT, DEFAULT_ROW_HEIGHT, text_height
 from sync.write.newbook import save_new_workbook
 
 SPARE_ROWS = 25  # unlocked rows under the table, where a partner may add a recommendation
@@ -212,13 +213,15 @@ def _build_return(
             _dress(cell, styles.body.get(register.columns[name]))
             if isinstance(value, date | datetime):
                 cell.number_format = "dd/mm/yyyy"
-            if isinstance(value, str) and "\n" in value:
+            if isinstance(value, str) and ("\n" in value or len(value) > 30):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             if kind.field(name).partner_edits:
                 cell.protection = Protection(locked=False)
             else:
                 cell.fill = locked_fill
     last = row
+    _fit_rows(ws, header_row + 1, last, len(order))
+    _print_setup(ws, header_row)
     for extra in range(last + 1, last + 1 + SPARE_ROWS):
         for j in range(1, len(order) + 1):
             ws.cell(extra, j).protection = Protection(locked=False)
@@ -237,6 +240,9 @@ def _build_return(
         ws.protection.password = password
     ws.auto_filter.ref = f"A{header_row}:{column_letter(len(order))}{last}"
     _instructions(wb, partner, kind, order, register, deadline)
+    notes = wb["Instructions"]
+    _fit_rows(notes, 1, notes.max_row, 2)
+    _print_setup(notes, None)
     hidden = wb.create_sheet(BASE_SHEET)
     meta = {
         "partner": partner,
@@ -253,6 +259,34 @@ def _build_return(
     hidden.protection = SheetProtection(sheet=True)
     wb.active = 0
     return wb
+
+
+def _fit_rows(ws: Any, first: int, last: int, columns: int) -> None:
+    """Rows tall enough for their wrapped text, in Excel and LibreOffice alike."""
+    for r in range(first, last + 1):
+        needed = 0.0
+        for j in range(1, columns + 1):
+            cell = ws.cell(r, j)
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            width = ws.column_dimensions[column_letter(j)].width or DEFAULT_COL_WIDTH
+            size = float(cell.font.sz or DEFAULT_FONT_PT)
+            needed = max(needed, text_height(cell.value, width, size, bool(cell.font.b)))
+        if needed > DEFAULT_ROW_HEIGHT:
+            ws.row_dimensions[r].height = needed
+
+
+def _print_setup(ws: Any, header_row: int | None) -> None:
+    """Landscape, one page wide (as many pages long as it takes), the header on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_options.gridLines = False
 
 
 def _validations(ws: Any, kind: Any, order: list[str], first: int, last: int) -> None:

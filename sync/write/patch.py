@@ -21,6 +21,7 @@ from sync.write import atomic
 from sync.write.book import SheetEntry, Workbook
 from sync.write.comments import CommentError, add_notes
 from sync.write.formulas import FormulaError, check_array_areas, holds_formula, reanchor_shared
+from sync.write.heights import fit_rows, texts_of
 from sync.write.owned import CellXml, inline_text, refuse_sheet_name, render_sheet
 from sync.write.package import CT, MACRO_FREE, MAIN_BY_EXTENSION, Package
 from sync.write.ranges import grow_reference, grown, parse_area
@@ -442,6 +443,7 @@ class _Patcher:
         for (r, c), s in base_style.items():
             if (r, c) not in values:
                 doc.write(r, c, CellWrite(None, s))  # formatting only, as the style row has it
+        fit_rows(doc, self.styles, texts_of(values))  # a longer note must not be cut off
         for (r, c), kind in sorted(plan.fills.items()):
             current = doc.planned_style(r, c)
             if current is None:

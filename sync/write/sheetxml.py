@@ -80,6 +80,10 @@ class SheetDoc(SheetScan):
         """The start-tag attributes a (new or rewritten) row gets, e.g. copied from a style row."""
         self._row_raw[r] = raw
 
+    def planned_row_attrs(self, r: int) -> str | None:
+        """The start-tag attributes row `r` will have: as planned, else as written (None: no row)."""
+        return self._row_raw.get(r, self.row_attrs(r))
+
     def patch_formula(self, r: int, c: int, new_f: str) -> None:
         self._formula_patch[(r, c)] = new_f
 
