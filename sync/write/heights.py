@@ -16,16 +16,15 @@ if TYPE_CHECKING:
 
 # Excel measures a column in widths of the digit "0" of the workbook's normal font: about 7
 # pixels (Calibri 11, Arial 10), plus 5 pixels of margin. Text is measured here with an
-# average character a little wider than real prose needs (0.55 of the font's size in pixels,
-# bold a tenth more), so that a row is never made too short: a line to spare is better than a
-# note cut off.
+# average character a little wider than real prose needs (half the font's size in pixels,
+# bold a tenth more), so that a row is never made too short: a line to spare is better than
+# a note cut off.
 DIGIT_PX = 7
 MARGIN_PX = 5
-CELL_PADDING_PX = 6  # the gap Excel and LibreOffice leave either side of a cell's text
-CHAR_EM = 0.55
+CELL_PADDING_PX = 3  # the gap Excel and LibreOffice leave either side of a cell's text
+CHAR_EM = 0.5
 BOLD = 1.1
-LINE = 1.35  # a line of text takes 1.35 times the font's size in points (Excel: 11 pt -> 15 pt)
-ROW_PADDING_PT = 3.0
+LINE = 15 / 11  # a line of text takes 1.36 times the font's size in points (Excel: 11 pt -> 15 pt)
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 DEFAULT_COL_WIDTH = 8.43
 DEFAULT_ROW_HEIGHT = 15.0
@@ -44,10 +43,15 @@ def text_lines(text: str, chars_per_line: int) -> int:
 def text_height(text: str, column_width: float, font_pt: float, bold: bool = False) -> float:
     """The row height, in points, that shows all of `text` in a wrapping cell of one column
     (`column_width` in Excel's units) in a font of `font_pt` points."""
+    lines = text_lines(text, chars_per_line(column_width, font_pt, bold))
+    return min(MAX_ROW_HEIGHT, round(lines * font_pt * LINE, 2))
+
+
+def chars_per_line(column_width: float, font_pt: float, bold: bool = False) -> int:
+    """How many characters of prose a wrapping cell `column_width` wide holds on one line."""
     inner_px = column_width * DIGIT_PX + MARGIN_PX - 2 * CELL_PADDING_PX
     char_px = font_pt * 96 / 72 * CHAR_EM * (BOLD if bold else 1.0)
-    lines = text_lines(text, int(inner_px / char_px))
-    return min(MAX_ROW_HEIGHT, round(lines * font_pt * LINE + ROW_PADDING_PT, 2))
+    return max(1, int(inner_px / char_px))
 
 
 class _Look:
@@ -133,8 +137,8 @@ def fit_rows(doc: SheetDoc, styles: Styles, texts: Mapping[tuple[int, int], str]
         if not wraps:
             continue  # the text runs on to the right on one line; a taller row shows nothing more
         width = look.width(r, c)
-        if width <= 0:
-            continue
+        if width <= 0 or text_lines(text, chars_per_line(width, size, bold)) < 2:
+            continue  # one line shows in a row of any usual height
         needed[r] = max(needed.get(r, 0.0), text_height(text, width, size, bold))
     changed = []
     for r, height in sorted(needed.items()):
