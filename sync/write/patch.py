@@ -579,7 +579,7 @@ class _Patcher:
                     values[(r, col)] = record[col]
         doc.extend_ranges(block.style_row, block.start_row, end)
         self._extend_tables(doc, block, end)
-        self._extend_filter_names(block, end)
+        self._extend_defined_names(block, end)
 
     def _extend_tables(self, doc: SheetDoc, block: AppendRows, end: int) -> None:
         entry = self.book.find(block.sheet)
@@ -605,14 +605,11 @@ class _Patcher:
                     edits.append(retag(auto, set_attr(auto.raw_attrs, "ref", auto_ref)))
             self.pkg.put(rel.target, apply_edits(text, edits))
 
-    def _extend_filter_names(self, block: AppendRows, end: int) -> None:
+    def _extend_defined_names(self, block: AppendRows, end: int) -> None:
         entry = self.book.find(block.sheet)
         assert entry is not None
-        for node, attrs, formula in self.book.defined_names():
-            if attrs.get("name") != "_xlnm._FilterDatabase" or attrs.get("localSheetId") != str(
-                entry.index
-            ):
-                continue
+        # the filter's own name, the print area and any name over the table's rows
+        for node, _attrs, formula in self.book.defined_names():
             new = grow_reference(formula, entry.name, block.style_row, block.start_row, end)
             if new is not None:
                 self.book.set_defined_name(node, new)

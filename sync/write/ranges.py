@@ -54,14 +54,17 @@ def parse_area(text: str) -> Area | None:
 def grown(area_text: str, style_row: int, start_row: int, end_row: int) -> str | None:
     """The area text with its last row moved to `end_row`, if rows appended at `start_row` continue it.
 
-    An area continues into the new block when it ends on the row just above the block and
-    covers the row whose formatting the new rows copy. Dollar signs and column letters are
+    An area covers the table's rows when it covers the row whose formatting the new rows
+    copy (the last record) and runs on to the row above the new block at least: it then
+    grows to cover the new rows. One sized in advance beyond the table (a drop-down down to
+    row 97) grows only if the new rows go further. Dollar signs and column letters are
     kept as written; None when the area is not extended.
     """
     area = parse_area(area_text)
     if (
         area is None
-        or area.max_row != start_row - 1
+        or area.max_row < start_row - 1
+        or area.max_row >= end_row
         or not area.min_row <= style_row <= area.max_row
     ):
         return None
@@ -90,22 +93,33 @@ def grow_sqref(sqref: str, style_row: int, start_row: int, end_row: int) -> str 
     return " ".join(out) if changed else None
 
 
-_REF_IN_FORMULA = re.compile(
-    r"((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)"
+# a sheet-qualified reference, as a defined name holds it: 'Register'!$A$1:$H$20 or Register!$5:$9
+_QUALIFIED_REF = re.compile(
+    r"((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)"
+    r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?\d+:\$?\d+)"
 )
 
 
 def grow_reference(
     formula: str, sheet: str, style_row: int, start_row: int, end_row: int
 ) -> str | None:
-    """A defined name's reference ("'Register'!$A$1:$H$20") extended like grown(); None if not."""
-    m = _REF_IN_FORMULA.fullmatch(formula.strip())
-    if not m or not m.group(1):
+    """A defined name's references ("'Register'!$A$1:$H$20", or a list of them as a print
+    area holds) with each one on `sheet` extended like grown(); None if none is."""
+    text = formula.strip()
+    pieces: list[str] = []
+    at = 0
+    changed = False
+    for m in _QUALIFIED_REF.finditer(text):
+        if text[at : m.start()] != ("," if pieces else ""):
+            return None  # not a plain list of references: a formula we leave alone
+        name = m.group(1)[:-1]
+        if name.startswith("'"):
+            name = name[1:-1].replace("''", "'")
+        here = name.casefold() == sheet.casefold()  # sheet names ignore case, as in Excel
+        new = grown(m.group(2), style_row, start_row, end_row) if here else None
+        changed |= new is not None
+        pieces.append(text[at : m.start()] + m.group(1) + (new or m.group(2)))
+        at = m.end()
+    if at != len(text) or not changed:
         return None
-    name = m.group(1)[:-1]
-    if name.startswith("'"):
-        name = name[1:-1].replace("''", "'")
-    if name != sheet:
-        return None
-    new = grown(m.group(2), style_row, start_row, end_row)
-    return None if new is None else f"{m.group(1)}{new}"
+    return "".join(pieces)

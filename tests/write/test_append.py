@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from builders import replace_text
 from xlfixtures import changed_cells, load, part, register_workbook
 
 from sync.cells import CellRef
@@ -120,7 +122,8 @@ def test_the_filter_database_name_grows_with_the_filter(tmp_path: Path) -> None:
     patch_workbook(src, out, Edits(append=[AppendRows("Register", 4, 3, [{1: "3", 2: "New"}])]))
     book = zipfile.ZipFile(out).read("xl/workbook.xml").decode()
     assert "Register!$A$1:$B$4</definedName>" in book
-    assert "'Register'!$A$1:$B$3</definedName>" in book  # the print area stays as it was
+    # the print area takes the new row too
+    assert re.search(r'"_xlnm.Print_Area" localSheetId="0">\'Register\'!\$A\$1:\$B\$4<', book)
 
 
 def _replace_part(path: Path, name: str, text: str) -> None:
@@ -186,3 +189,55 @@ def test_cells_in_new_rows_are_reported(register: Path, tmp_path: Path) -> None:
     xml = part(tmp_path / "o.xlsx", SHEET).decode()
     row = re.search(r'<row r="7"[^>]*>', xml).group(0)
     assert row.startswith('<row r="7" spans="1:8"')  # the style row's attributes, its number first
+
+
+def test_ranges_sized_beyond_the_table_grow_when_new_rows_go_further(
+    register: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.xlsx"
+    sized = tmp_path / "sized.xlsx"
+    # a drop-down and a colour rule sized in advance down to row 9, the table ending at 6
+    replace_text(Path(shutil.copy(register, sized)), 'sqref="C2:C6"', 'sqref="C2:C9"')
+    replace_text(sized, 'sqref="F2:F6"', 'sqref="F2:F9"')
+    rows = [{1: str(n), 4: "Ongoing"} for n in range(10, 16)]  # rows 7-12
+    append(sized, out, rows=rows)
+    ws = load(out)["Register"]
+    assert any(str(dv.sqref) == "C2:C12" for dv in ws.data_validations.dataValidation)
+    assert "F2:F12" in {str(cf.sqref) for cf in ws.conditional_formatting}
+    # one already reaching past the new rows is left as it was
+    append(sized, out, rows=rows[:2])
+    ws = load(out)["Register"]
+    assert any(str(dv.sqref) == "C2:C9" for dv in ws.data_validations.dataValidation)
+
+
+def test_a_merge_grows_every_range_over_the_register(tmp_path: Path, workbooks: Path) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from sync import merge_files
+
+    master = tmp_path / "master.xlsx"
+    wb = load(workbooks / "master.xlsx")
+    ws = wb["Register"]
+    last = ws.max_row
+    ws.auto_filter.ref = f"A4:J{last}"
+    wb.defined_names["Register_rows"] = DefinedName(
+        "Register_rows", attr_text=f"Register!$A$5:$J${last}"
+    )
+    wb.save(master)
+    # the drop-downs and the RAG colours end exactly at the last record, as often drawn
+    replace_text(master, "G5:G97", f"G5:G{last}")
+    replace_text(master, "H5:H97", f"H5:H{last}")
+    result = merge_files(
+        master, [workbooks / "returns" / "Chorley.xlsx"], today=dt.date(2007, 3, 20)
+    )
+    assert len(result.plan.added) == 1
+    new = last + 1
+    wb = load(master)
+    ws = wb["Register"]
+    assert ws.cell(new, 2).value == result.plan.added[0].ref
+    drop_downs = {str(dv.sqref) for dv in ws.data_validations.dataValidation}
+    assert drop_downs == {f"G5:G{new}", f"H5:H{new}"}
+    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {f"H5:H{new}"}
+    assert ws.print_area == f"'Register'!$A$1:$J${new}"
+    assert ws.auto_filter.ref == f"A4:J{new}"
+    assert wb.defined_names["Register_rows"].attr_text == f"Register!$A$5:$J${new}"
