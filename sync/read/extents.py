@@ -208,9 +208,9 @@ def xlsx_sheet_extent(pkg: Package, part: Part, *, exact: bool = False) -> Exten
         other = _UNUSUAL_OR_WIDE_CELL.search(piece, first.start())
         if other is not None and _ODD_CELL.search(piece, other.start()):
             return _unusual_extent(pkg, part)
-        # Every cell from `first` on is written the usual way, valued or not: one search
-        # finds any outside Excel's grid, which would be placed but never written back.
-        outside = _OUTSIDE_GRID.search(piece, first.start())
+        # Every cell from `other` on is written the usual way, valued or not, and a cell
+        # outside Excel's grid (placed by calamine but never written back) lies among them.
+        outside = _OUTSIDE_GRID.search(piece, other.start()) if other is not None else None
         if outside is not None:
             extent.note_outside(outside.group(1))
             return extent
@@ -253,8 +253,10 @@ def _add_value_cells(extent: Extent, piece: bytes) -> None:
 # Only the tail of a piece is read for its last value cells: a piece ends within a row or two
 # of them.
 _TAIL_BYTES = 64 * 1024
-# A cell not in the usual form, or in a column beyond Z.
-_UNUSUAL_OR_WIDE_CELL = _cell_not_usual(rb"[A-Za-z]\d{1,7}+")
+# A cell not in the usual form, or in a column beyond Z, or beyond Excel's last row.
+_UNUSUAL_OR_WIDE_CELL = _cell_not_usual(
+    rb"[A-Za-z](?:\d{1,6}+|1(?:0(?:[0-3]\d{4}|4(?:[0-7]\d{3}|8(?:[0-4]\d{2}|5(?:[0-6]\d|7[0-6]))))))"
+)
 
 
 def _value_bound(piece: bytes) -> tuple[int, int] | None:

@@ -265,3 +265,30 @@ def test_an_implausible_typed_date_in_a_built_return_is_an_error(
             f"Last Updated '{typed}' is not a date",
         )
     ]
+
+
+DAMAGED = [
+    "traceback-zip-truncate-228.xlsx",
+    "traceback-xml-huge-attr-874.xlsx",
+    "traceback-xml-ref-out-of-range-772.xlsx",
+    "multiline-or-unclear-xml-rels-external-1507.xlsx",
+    "multiline-or-unclear-xml-truncate-1288.xlsx",
+    "multiline-or-unclear-xml-truncate-2354.xlsx",
+    "multiline-or-unclear-xml-huge-attr-359.xlsx",
+    "silent-lost-xml-garbage-2371.xlsx",
+    "silent-accepted-malformed-xml-garbage-2470.xlsx",
+    "silent-accepted-malformed-xml-non-utf8-2023.xlsx",
+]
+
+
+@pytest.mark.parametrize("name", DAMAGED)
+@pytest.mark.parametrize("command", ["merge (return)", "merge (master)", "status", "diff"])
+def test_a_damaged_file_is_named_whatever_its_role(tmp_path: Path, name: str, command: str) -> None:
+    """As a return, a master or a file to compare, the damaged file is the one named."""
+    bad = _repro(name, tmp_path, "Chorley.xlsx")
+    master = tmp_path / "master.xlsx"
+    shutil.copyfile(WORKBOOKS / "master.xlsx", master)
+    before = master.read_bytes()
+    line = _refusal(COMMANDS[command](bad, master, tmp_path))
+    assert line.startswith(("xlsync: Chorley.xlsx: ", "xlsync: Chorley.xlsx (")), line
+    assert master.read_bytes() == before
