@@ -48,8 +48,18 @@ def _cell(register: Any, index: int, field: str) -> str:
     return str(register.cell(index, field).address)
 
 
+def _command(*words: str) -> str:
+    """A command line as an officer would type it: names with spaces quoted."""
+    return "$ " + " ".join(f'"{w}"' if " " in w or not w else w for w in words)
+
+
+def _names(items: list[str]) -> str:
+    return ", ".join(items) if items else "none"
+
+
 def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
-    """Copy the samples into `folder` and run issue, edits, validate, merge, status, report."""
+    """Copy the samples into `folder` and run issue, edits, validate, merge, status, report,
+    telling each step as the command an officer would type, what it did and what comes next."""
     from sync.issue import issue_returns
     from sync.merge.run import merge_files
     from sync.report.committee import build_report
@@ -60,31 +70,55 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     src = samples_dir()
-    for name in (
-        "master.xlsx",
-        "one_stop_shop.xlsx",
-        "city_county_activity.xlsx",
-        "indicators.xlsx",
-        "risks.xlsx",
-    ):
-        if (src / name).exists():
-            shutil.copy2(src / name, folder / name)
+    samples = [
+        name
+        for name in (
+            "master.xlsx",
+            "one_stop_shop.xlsx",
+            "city_county_activity.xlsx",
+            "indicators.xlsx",
+            "risks.xlsx",
+        )
+        if (src / name).exists()
+    ]
+    for name in samples:
+        shutil.copy2(src / name, folder / name)
     master = folder / "master.xlsx"
-    say(f"1. Copied the sample county master register and trackers into {folder}.")
-
-    returns = folder / "returns"
-    if returns.exists():
-        shutil.rmtree(returns)
-    issued = issue_returns(master, returns, deadline=DEADLINE, today=ISSUED)
-    districts = [i for i in issued if i.partner != "Lancashire County"]
-    for extra in [i for i in issued if i not in districts]:
-        extra.path.unlink()  # the county keeps the master itself
+    issued_dir, returns, marked = folder / "issued", folder / "returns", folder / "marked-up"
+    for old in (issued_dir, returns, marked):
+        if old.exists():
+            shutil.rmtree(old)
     say(
-        f"2. Issued a return to each of {len(districts)} districts in {returns} (due {DEADLINE:%d %B %Y}), "
-        "with their rows, locked coordinator columns and drop-downs."
+        f"xlsync demo: a quarter's cycle on the sample county register, in {folder}\n"
+        f"Copied the samples there: {_names(samples)}. Each command below runs from that folder:\n"
+        f"$ cd {folder}"
     )
 
-    by_partner = {i.partner: i.path for i in districts}
+    county = "Lancashire County"  # the coordinating council keeps the master itself
+    partners = sorted(
+        {str(r.get("partner")) for r in read_register(master).records() if r.get("partner")}
+        - {county}
+    )
+    date_text = f"{DEADLINE:%d/%m/%Y}"
+    issued = issue_returns(master, issued_dir, partners, deadline=DEADLINE, today=ISSUED)
+    say(
+        "\n1. The coordinator issues a return to each district.\n"
+        + _command(
+            "xlsync",
+            "issue",
+            "master.xlsx",
+            "--out",
+            "issued",
+            "--deadline",
+            date_text,
+            *[w for p in partners for w in ("--partner", p)],
+        )
+        + f"\n   Wrote {len(issued)} returns in issued/ ({_names([i.path.name for i in issued])}), due "
+        f"{DEADLINE:%d %B %Y}: each holds the district's own rows, with the coordinator's columns "
+        f"locked and drop-downs for the rest. {county} keeps the master, so it gets none."
+    )
+
+    by_partner = {i.partner: i.path for i in issued}
     story: list[str] = []
 
     def chorley(ws: Any, reg: Any) -> None:
@@ -107,7 +141,7 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
         )
         ws.cell(new_row, reg.columns["status"], "Not started")
         story.append(
-            f"Chorley completed {reg.value(i, 'ref')} and proposed a new recommendation 28."
+            f"Chorley completed {reg.value(i, 'ref')} and proposed a new recommendation, 28."
         )
 
     def burnley(ws: Any, reg: Any) -> None:
@@ -117,11 +151,11 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
             reg.value(i, "progress") or ""
         ) + "\n7 March 2007\nSigned off."
         ws[_cell(reg, i, "updated")] = date(2007, 3, 7)
-        story.append(f"Burnley marked {reg.value(i, 'ref')} 'Done'.")
+        story.append(f"Burnley marked {reg.value(i, 'ref')} 'Done' and added a note.")
 
     def hyndburn(ws: Any, reg: Any) -> None:
         ws[_cell(reg, 0, "status")] = "Maybe"
-        story.append(f"Hyndburn typed status 'Maybe' for {reg.value(0, 'ref')}.")
+        story.append(f"Hyndburn typed the status 'Maybe' for {reg.value(0, 'ref')}.")
 
     def south_ribble(ws: Any, reg: Any) -> None:
         i = len(reg) - 1
@@ -131,19 +165,30 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
         ws[_cell(reg, i, "updated")] = date(2007, 3, 5)
         story.append(f"South Ribble added a progress note to {reg.value(i, 'ref')}.")
 
+    def unchanged(ws: Any, reg: Any) -> None:
+        story.append("West Lancashire sent its return back unchanged.")
+
+    returns.mkdir(parents=True)
     for partner, edit in (
         ("Chorley", chorley),
         ("Burnley", burnley),
         ("Hyndburn", hyndburn),
         ("South Ribble", south_ribble),
+        ("West Lancashire", unchanged),
     ):
         if partner in by_partner:
-            _edit_return(by_partner[partner], edit)
-    if "Rossendale" in by_partner:
-        by_partner["Rossendale"].unlink()
-        story.append("Rossendale has not sent its return back.")
-    story.append("West Lancashire sent its return back unchanged.")
-    say("3. Partners edited their returns in Excel: " + " ".join(story))
+            back = returns / by_partner[partner].name
+            shutil.copy2(by_partner[partner], back)
+            _edit_return(back, edit)
+    missing = sorted(set(by_partner) - {p.stem for p in returns.glob("*.xlsx")})
+    story += [f"{p} has not sent its return back." for p in missing]
+    back_names = sorted(p.name for p in returns.glob("*.xlsx"))
+    say(
+        "\n2. The districts fill their returns in Excel and send them back; the demo makes their "
+        "edits:\n"
+        + "\n".join(f"   - {line}" for line in story)
+        + f"\n   returns/ now holds the {len(back_names)} returns sent back: {_names(back_names)}."
+    )
 
     # the coordinator amends the master after issue: Burnley's first item, so its edit conflicts
     reg = read_register(master)
@@ -152,39 +197,135 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
         i = burnley_rows[0]
         patch(master, master, {str(reg.cell(i, "status")): "Paused"})
         say(
-            f"4. Meanwhile the coordinator paused Burnley's {reg.value(i, 'ref')} in the master "
-            f"({reg.cell(i, 'status')}), so Burnley's change to it will conflict."
+            f"\n3. Meanwhile the coordinator pauses Burnley's {reg.value(i, 'ref')} in the master "
+            f"(master.xlsx, {reg.cell(i, 'status')}), so Burnley's change to it will conflict."
         )
 
-    marked = folder / "marked-up"
+    committee = f"{COMMITTEE:%d/%m/%Y}"
     report = validate_workbooks([returns], today=COMMITTEE, annotate_dir=marked)
+    lines = [
+        "\n4. Check the returns before merging them.",
+        _command("xlsync", "validate", "returns", "--annotate", "marked-up", "--today", committee),
+    ]
+    for f in report.files:
+        name = Path(f.path).name
+        if f.error:
+            lines.append(f"   {name}: cannot be read: {f.error}")
+        elif f.findings:
+            lines.append(
+                f"   {name}: {f.errors} error(s), {f.warnings} warning(s): "
+                + "; ".join(f"{x.sheet}!{x.cell} {x.message}" for x in f.findings)
+            )
+        else:
+            lines.append(f"   {name}: no findings")
     bad = [Path(f.path).name for f in report.files if f.errors]
-    say(
-        f"5. Validated {len(report.files)} returns: {sum(f.errors for f in report.files)} error(s), "
-        f"{sum(f.warnings for f in report.files)} warning(s); marked-up copies of each are in {marked}"
-        + (f" ({', '.join(bad)} must be corrected)." if bad else ".")
+    lines.append(
+        "   marked-up/ holds a copy of each return with every finding marked on its cell."
+        + (f" {_names(bad)} will not be merged until corrected." if bad else "")
     )
+    say("\n".join(lines))
 
     result = merge_files(master, [returns], today=COMMITTEE)
     plan = result.plan
-    say(
-        f"6. Merged the returns into {master.name}: {len(plan.changes)} cell(s) updated, {len(plan.added)} row(s) "
-        f"added, {len(plan.conflicts)} conflict(s) (master kept), {len(plan.rejected_edits)} rejected edit(s), "
-        f"{sum(r.status == 'rejected' for r in plan.returns)} return(s) rejected; every change is in its "
-        f"'Sync log' sheet and the previous master was kept as a backup."
+    rejected = [r for r in plan.returns if r.status == "rejected"]
+    merged = [r for r in plan.returns if r.status in ("merged", "partial")]
+    changed = sorted({f"{c.partner} {c.ref}" for c in plan.changes})
+    lines = [
+        "\n5. Merge the returns into the master.",
+        _command("xlsync", "merge", "master.xlsx", "returns", "--today", committee),
+        f"   Merged {len(merged)} return(s) ({_names([Path(r.path).name for r in merged])}): "
+        f"{len(plan.changes)} cell(s) updated in {_names(changed)}; "
+        f"{len(plan.added)} row(s) added ({_names([f'{a.partner} {a.ref}' for a in plan.added])}).",
+    ]
+    for c in plan.conflicts:
+        lines.append(
+            f"   Conflict: {c.partner} {c.ref} {c.field} is {c.master!r} in the master and "
+            f"{c.theirs!r} in the return; the master keeps {c.master!r}."
+        )
+    for e in plan.rejected_edits:
+        lines.append(
+            f"   Rejected edit: {e.partner} {e.ref} {e.field} belongs to the coordinator; the master "
+            f"keeps its value."
+        )
+    for r in rejected:
+        lines.append(f"   Rejected: {Path(r.path).name} ({r.reason}); nothing of it was merged.")
+    backup = result.backup.relative_to(folder) if result.backup else None
+    lines.append(
+        "   Every change is listed in master.xlsx's 'Sync log' sheet and every note in its "
+        "'Progress history' sheet"
+        + (f"; the master as it was before is kept as {backup}." if backup else ".")
     )
+    nexts = [
+        f"ask {r.partner} to correct its return (marked-up/{Path(r.path).name} shows where), "
+        "then merge the corrected return the same way"
+        for r in rejected
+    ] + [
+        f"settle {c.partner} {c.ref} {c.field} with {c.partner}: type the agreed value in the "
+        "master, or merge again with --prefer return to take theirs"
+        for c in plan.conflicts
+    ]
+    if nexts:
+        lines.append("   Next: " + "; ".join(nexts) + ".")
+    say("\n".join(lines))
 
-    status = master_status(
-        master, returns, today=COMMITTEE, deadline=DEADLINE, exclude=("Lancashire County",)
-    )
+    status = master_status(master, returns, today=COMMITTEE, deadline=DEADLINE, exclude=(county,))
+    overdue = [f"{p.partner} {ref}" for p in status.partners for ref in p.overdue]
     say(
-        f"7. Status at {COMMITTEE:%d %B %Y}: not returned: {', '.join(status.missing) or 'nobody'}; "
-        f"overdue items: {sum(len(p.overdue) for p in status.partners)}."
+        "\n6. Who has returned, and what is overdue.\n"
+        + _command(
+            "xlsync",
+            "status",
+            "master.xlsx",
+            "--returns",
+            "returns",
+            "--today",
+            committee,
+            "--deadline",
+            date_text,
+            "--exclude",
+            county,
+        )
+        + f"\n   Not returned by {DEADLINE:%d %B %Y}: {_names(status.missing)}. "
+        f"Overdue at {COMMITTEE:%d %B %Y}: {_names(overdue)}."
+        + (
+            f"\n   Next: chase {_names(status.missing)} for the missing return."
+            if status.missing
+            else ""
+        )
     )
 
     xlsx = build_report(master, folder / "report.xlsx", today=COMMITTEE)
     html = build_report(master, folder / "report.html", today=COMMITTEE)
     say(
-        f"8. Wrote the committee report as {xlsx.name} and {html.name}. Open any file in {folder} to look."
+        "\n7. The committee report.\n"
+        + _command("xlsync", "report", "master.xlsx", "--out", xlsx.name, "--today", committee)
+        + "\n"
+        + _command("xlsync", "report", "master.xlsx", "--out", html.name, "--today", committee)
+        + f"\n   Wrote {xlsx.name} (summary with a chart, overdue items, each recommendation's "
+        f"history) and {html.name} (the same, for a browser)."
     )
-    return {"folder": str(folder), "merge": plan, "status": status, "validation": report}
+
+    others = [n for n in samples if n != "master.xlsx"]
+    files = [
+        ("master.xlsx", "the merged master register, with its 'Sync log' and 'Progress history'"),
+        *([(str(backup), "the master as it was before the merge")] if backup else []),
+        ("issued/", f"the {len(issued)} returns as issued"),
+        ("returns/", f"the {len(back_names)} returns sent back"),
+        ("marked-up/", "each return with its findings marked"),
+        (xlsx.name, "the committee report, for Excel"),
+        (html.name, "the committee report, for a browser"),
+        *[(n, "another sample workbook: try xlsync inspect " + n) for n in others],
+    ]
+    width = max(len(n) for n, _ in files)
+    say(
+        f"\nEvery file is in {folder}; open any of them in Excel or LibreOffice:\n"
+        + "\n".join(f"  {n.ljust(width)}  {what}" for n, what in files)
+    )
+    return {
+        "folder": str(folder),
+        "merge": plan,
+        "status": status,
+        "validation": report,
+        "issued": [i.path for i in issued],
+        "backup": result.backup,
+    }

@@ -110,7 +110,7 @@ def test_the_demos_changed_notes_show_whole_and_its_returns_print_one_page_wide(
     folder = tmp_path / "demo"
     result = run_demo(folder, lambda line: None)
     master = folder / "master.xlsx"
-    issued = folder / "returns" / "Burnley.xlsx"
+    issued = folder / "issued" / "Burnley.xlsx"
     master_pdf, return_pdf = _to_pdf([master, issued], tmp_path)
 
     words, page_height = _words(master_pdf)
