@@ -89,10 +89,11 @@ def inspect(
     \b
         xlsync inspect workbooks/one_stop_shop.xlsx --format json
     """
+    from sync.recognise import read_recognised
     from sync.report.data import register_to_dict
     from sync.report.text import render_register
 
-    register = sync.read_register(file, schema=schema, sheet=sheet, password=password)
+    register = read_recognised(file, schema=schema, sheet=sheet, password=password)
     data = register_to_dict(register)
     if fmt == "json":
         emit_json(data)

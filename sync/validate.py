@@ -20,7 +20,8 @@ from sync.findings import FileReport, Finding, make_finding, sort_findings
 from sync.kinds import Field, Kind
 from sync.model import Register, clean
 from sync.read.open import Book
-from sync.read.table import object_array, paused_gc, read_register
+from sync.read.table import object_array, paused_gc
+from sync.recognise import read_recognised
 from sync.rules import RULES, Context, key_series
 
 T = TypeVar("T")
@@ -448,7 +449,7 @@ def validate_files(
 
     def read(path: Path) -> Register:
         book = books.pop(path, None) if books else None
-        return read_register(path, schema=schema, password=password, book=book)
+        return read_recognised(path, schema=schema, password=password, book=book)
 
     def done(
         path: Path, register: Register, _frame: pd.DataFrame, findings: list[Finding]

@@ -3,6 +3,7 @@ read and migrated, never misapplied."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import warnings
 from pathlib import Path
@@ -94,8 +95,14 @@ def test_an_unchanged_indicator_return_changes_nothing_and_one_edit_one_cell(
     theirs = cell_of(chorley, "indicators", "actual", code="LPI 12", period="2008/09 Q3")
     patch(chorley, chorley, {theirs: 75.0})
     old = cells(master)
-    result = run("merge", str(master), str(chorley), "--schema", "indicators")
+    result = run("merge", str(master), str(chorley), "--schema", "indicators", "--format", "json")
     assert result.exit_code == 0, result.output
+    (change,) = json.loads(result.output)["changes"]
+    assert (change["partner"], change["ref"], change["field"]) == (
+        "Chorley",
+        "LPI 12 2008/09 Q3",  # the record's label: its key fields as written
+        "actual",
+    )
     q3 = cell_of(master, "indicators", "actual", code="LPI 12", period="2008/09 Q3")
     assert changed(old, cells(master), "Indicators") == {q3: (74.2, 75)}
 

@@ -88,3 +88,17 @@ def test_status_report_and_push_recognise_an_indicators_master(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     plan = json.loads(result.output)
     assert plan["changes"] == plan["added"] == []
+
+
+@pytest.mark.parametrize("command", ["inspect", "validate"])
+def test_inspect_and_validate_refuse_a_workbook_fitting_two_kinds_alike(
+    tmp_path: Path, command: str
+) -> None:
+    book = ambiguous(tmp_path / "both.xlsx")
+    result = run(command, str(book), "--format", "json")
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("xlsync: both.xlsx: ") and "indicators and recommendations" in line
+    assert "--schema" in line
+    result = run(command, str(book), "--schema", "indicators", "--format", "json")
+    assert result.exit_code in (0, 1) and '"indicators"' in result.stdout
