@@ -52,6 +52,9 @@ MAX_METADATA_BYTES = 16 * MiB
 # xlsync's sync state compresses 10-25 times; a blob that inflates further than
 # MAX_INFLATE_RATIO was built to fill memory, but up to this much may inflate as it likes.
 BLOB_RATIO_EXEMPT_BYTES = 16 * MiB
+# A sheet calamine could not parse is parsed again to say what is wrong and where; that
+# takes ~2 s for this much XML, beyond which the officer is told less.
+MAX_DIAGNOSED_BYTES = 64 * MiB
 # A CSV file is read whole into memory and sniffed; a register exported as text is a few MB.
 MAX_CSV_BYTES = 256 * MiB
 

@@ -196,14 +196,16 @@ def _why_unreadable(
         return "its part is missing from the workbook or lies outside it", ""
     if "cannot decode input using UTF-8" in str(exc):
         return "its XML is not in UTF-8, the encoding workbooks use", ""
-    if kind == "XmlError" and name in layout.sheet_parts:
-        # calamine names only the element it was in; a parse says whether the XML stops
-        # early or is malformed, and where.
-        fault = guards.xml_fault(pkg, pkg.parts[layout.sheet_parts[name]])
+    if kind != "XmlError":
+        return None
+    part = pkg.parts.get(layout.sheet_parts.get(name, ""))
+    # calamine names only the element it was in; a parse says whether the XML stops early
+    # or is malformed, and where (~30 MB a second, so not for the largest parts).
+    if part is not None and part.size <= limits.MAX_DIAGNOSED_BYTES:
+        fault = guards.xml_fault(pkg, part)
         if fault is not None:
             return fault.reason, fault.cell
-        return "its XML is cut short or malformed", ""
-    return None
+    return f"its XML is cut short or malformed (in <{_short(exc)}>)", ""
 
 
 def _check_read_at_open(pkg: Package, layout: Layout) -> None:

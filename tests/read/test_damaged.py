@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sync import limits
 from sync.errors import UnreadableFile
 from sync.read.open import open_book
 
@@ -213,4 +214,15 @@ def test_an_absurdly_long_sheet_name_is_refused(tmp_path: Path, length: int) -> 
     assert caught.value.line() == (
         f"bad.xlsx: is damaged: it has a sheet name {length:,} characters long "
         "('RRRRRRRRRRRRRRRR\u2026'; Excel allows 31)"
+    )
+
+
+def test_a_sheet_too_large_to_diagnose_still_says_its_xml_is_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = h.sheet_xml(TRACKER)
+    path = book_of(tmp_path, whole[: whole.index(b"Outreach") + 3])
+    monkeypatch.setattr(limits, "MAX_DIAGNOSED_BYTES", 100)
+    assert sheet_refusal(path, "Returns") == (
+        "bad.xlsx: sheet 'Returns' cannot be read: its XML is cut short or malformed (in <t>)"
     )
