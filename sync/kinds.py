@@ -118,8 +118,24 @@ ROLES: dict[str, str] = {
     "updated": "the date a record was last updated",
     "due": "the date a record is overdue after, unless it is done",
     "lead": "who is responsible for a record",
+    "notes": "the dated commentary or latest position, as the report quotes it",
+    "theme": "the theme or section a record belongs to, as the report groups it",
+    "period": "the reporting period; periods sort by the numbers in them (2008/09 Q2 < Q10)",
+    "actual": "the value achieved in the period",
+    "target": "the value aimed for in the period",
+    "polarity": "whether higher or lower is better",
+    "lower_better": "the polarity values meaning lower is better (a list of polarity's values)",
+    "likelihood": "how likely a risk is, before mitigation",
+    "impact": "how bad a risk would be, before mitigation",
+    "score": "a risk's score, before mitigation",
+    "likelihood_after": "how likely a risk is, after mitigation",
+    "impact_after": "how bad a risk would be, after mitigation",
+    "score_after": "a risk's score, after mitigation",
+    "mitigation": "what is being done about a risk",
+    "escalated": "the statuses that mean a record is escalated (a list of the status's values)",
 }
-VALUE_ROLES = ("done",)  # roles holding values, not a field
+# roles holding values, not a field: each lists values of the field playing the other role
+VALUE_ROLES = {"done": "status", "escalated": "status", "lower_better": "polarity"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +152,7 @@ class Kind:
     source: str = ""
     roles: Mapping[str, str] = dc_field(default_factory=dict)  # role -> field
     done: tuple[str, ...] = ()  # the status values that mean finished
+    role_values: Mapping[str, tuple[str, ...]] = dc_field(default_factory=dict)  # see VALUE_ROLES
 
     def __hash__(self) -> int:
         return hash((self.name, self.source))
@@ -143,6 +160,10 @@ class Kind:
     def role(self, name: str) -> str | None:
         """The field playing role `name` (see ROLES), or None when no field does."""
         return self.roles.get(name)
+
+    def values_of(self, role: str) -> tuple[str, ...]:
+        """The values a value role (done, escalated, lower_better) lists; () when none."""
+        return self.done if role == "done" else tuple(self.role_values.get(role, ()))
 
     @property
     def history_fields(self) -> tuple[str, ...]:
@@ -225,7 +246,8 @@ def kind_from_dict(data: Mapping[str, Any], source: str = "") -> Kind:
             raise fail(f"key field {k!r} is not one of the schema's fields")
     if not any(f.required for f in fields):
         raise fail(f"schema {name!r} needs at least one required field")
-    roles, done = _roles(data.get("roles"), fields, fail)
+    roles, values = _roles(data.get("roles"), fields, fail)
+    done = values.get("done", ())
     rules = tuple(
         _rule(item, names, roles, done, source or "schema", fail)
         for item in data.get("rules") or []
@@ -241,6 +263,7 @@ def kind_from_dict(data: Mapping[str, Any], source: str = "") -> Kind:
         source=source,
         roles=roles,
         done=done,
+        role_values=values,
     )
 
 
@@ -285,10 +308,11 @@ def _field(fname: str, spec: Any, fail: Any) -> Field:
 
 def _roles(
     raw: Any, fields: tuple[Field, ...], fail: Any
-) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The `roles:` mapping: each role names one of the fields; `done` lists status values."""
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The `roles:` mapping: each role names one of the fields; a value role (`done`,
+    `escalated`, `lower_better`) lists values of the field playing the role it belongs to."""
     if raw is None:
-        return {}, ()
+        return {}, {}
     if not isinstance(raw, Mapping):
         raise fail("roles must be a mapping of role to field, such as 'status: status'")
     by_name = {f.name: f for f in fields}
@@ -302,18 +326,23 @@ def _roles(
         if not isinstance(value, str) or value not in by_name:
             raise fail(f"role {role!r} names field {value!r}, which the schema lacks")
         roles[role] = value
-    done = _as_tuple(raw.get("done"))
-    status = by_name.get(roles.get("status", ""))
-    if done and status is None:
-        raise fail("role 'done' lists statuses, but no field has the role 'status'")
-    if status is not None and status.vocabulary:
-        for value in done:
-            if value not in status.vocabulary:
-                raise fail(
-                    f"role 'done' lists {value!r}, which is not one of {status.name}'s values "
-                    f"({', '.join(status.vocabulary)})"
-                )
-    return roles, done
+    values: dict[str, tuple[str, ...]] = {}
+    for role, owner in VALUE_ROLES.items():
+        listed = _as_tuple(raw.get(role))
+        if not listed:
+            continue
+        holder = by_name.get(roles.get(owner, ""))
+        if holder is None:
+            raise fail(f"role {role!r} lists {owner} values, but no field has the role {owner!r}")
+        if holder.vocabulary:
+            for value in listed:
+                if value not in holder.vocabulary:
+                    raise fail(
+                        f"role {role!r} lists {value!r}, which is not one of {holder.name}'s "
+                        f"values ({', '.join(holder.vocabulary)})"
+                    )
+        values[role] = listed
+    return roles, values
 
 
 def _rule(

@@ -1,4 +1,5 @@
-"""Where each partner stands: records by status and RAG, overdue items, who has returned."""
+"""Where each partner stands: records by the kind's status and RAG, overdue items, the current
+period reported or not, who has returned."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 from sync.errors import XlsyncError
 from sync.keys import normalise_partner
 from sync.kinds import Kind
+from sync.model import clean
 from sync.partners import match_partner
+from sync.periods import ordered_periods, same_period
 from sync.read.open import open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
@@ -31,6 +34,8 @@ class PartnerStatus:
     by_status: dict[str, int] = field(default_factory=dict)
     by_rag: dict[str, int] = field(default_factory=dict)
     overdue: list[str] = field(default_factory=list)
+    due: int = 0  # records of the current period (a kind with periods)
+    not_reported: list[str] = field(default_factory=list)  # of those, with no actual yet
     last_merged: datetime | None = None
     return_file: str | None = None
     return_modified: datetime | None = None
@@ -44,6 +49,8 @@ class PartnerStatus:
             "by_status": dict(self.by_status),
             "by_rag": dict(self.by_rag),
             "overdue": list(self.overdue),
+            "due": self.due,
+            "not_reported": list(self.not_reported),
             "last_merged": None
             if self.last_merged is None
             else self.last_merged.isoformat(sep=" "),
@@ -60,6 +67,10 @@ class StatusReport:
     deadline: date | None
     partners: list[PartnerStatus]
     unmatched_returns: list[str] = field(default_factory=list)
+    kind: str = ""
+    statuses: tuple[str, ...] = ()  # the kind's status vocabulary, then any other value found
+    rags: tuple[str, ...] = ()
+    period: str | None = None  # the current period, for a kind reported by period
 
     @property
     def missing(self) -> list[str]:
@@ -76,7 +87,11 @@ class StatusReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "master": self.master,
+            "kind": self.kind,
             "today": self.today.isoformat(),
+            "statuses": list(self.statuses),
+            "rags": list(self.rags),
+            "period": self.period,
             "deadline": None if self.deadline is None else self.deadline.isoformat(),
             "partners": [p.to_dict() for p in self.partners],
             "missing": self.missing,
@@ -108,6 +123,9 @@ def master_status(
     frame, _ = canonical_frame(register)  # "Done" counts as Complete
     table = to_table(register, keyed, frame=frame)
     status_field, rag_field = kind.role("status"), kind.role("rag")
+    period_field, actual_field = kind.role("period"), kind.role("actual")
+    periods = ordered_periods(frame[period_field]) if period_field in frame.columns else []
+    current = periods[-1] if periods else None
     partners: dict[str, PartnerStatus] = {}
     for rec, late in zip(table.records, overdue(frame, kind, today), strict=True):
         ps = partners.setdefault(normalise_partner(rec.partner), PartnerStatus(rec.partner))
@@ -120,6 +138,10 @@ def master_status(
             ps.by_rag[rag] = ps.by_rag.get(rag, 0) + 1
         if late is not None:
             ps.overdue.append(rec.label)
+        if current is not None and same_period(rec.values.get(period_field or ""), current):
+            ps.due += 1
+            if clean(rec.values.get(actual_field or "")) in (None, ""):
+                ps.not_reported.append(_without(rec, kind.identity, period_field))
     for row in sheet_rows(book, LOG_SHEET)[1:]:
         if len(row) < 2 or not isinstance(row[0], datetime):
             continue
@@ -160,7 +182,35 @@ def master_status(
             ps.return_modified = datetime.fromtimestamp(path.stat().st_mtime)
             ps.newer_than_merge = ps.last_merged is None or ps.return_modified > ps.last_merged
     ordered = sorted(partners.values(), key=lambda p: p.partner.lower())
-    return StatusReport(str(master_path), today, deadline, ordered, unmatched)
+    return StatusReport(
+        str(master_path),
+        today,
+        deadline,
+        ordered,
+        unmatched,
+        kind=kind.name,
+        statuses=vocabulary_columns(kind, status_field, (p.by_status for p in ordered)),
+        rags=vocabulary_columns(kind, rag_field, (p.by_rag for p in ordered)),
+        period=current,
+    )
+
+
+def _without(rec: Any, identity: tuple[str, ...], period_field: str | None) -> str:
+    """A record's name without its period: "NI 181" rather than "NI 181 2008/09 Q3"."""
+    parts = [clean(rec.values.get(n)) for n in identity if n != period_field]
+    return " ".join(str(v) for v in parts if v not in (None, "")) or rec.label
+
+
+def vocabulary_columns(kind: Kind, name: str | None, counts: Any) -> tuple[str, ...]:
+    """A field's vocabulary in its own order, then any other value counted (a typo, "(blank)");
+    () when the kind has no such field."""
+    if name is None:
+        return ()
+    allowed = kind.field(name).allowed
+    seen: list[str] = []
+    for count in counts:
+        seen += [k for k in count if k not in seen and k not in allowed]
+    return (*allowed, *sorted(seen, key=lambda k: (k == BLANK, k)))
 
 
 def _issued_deadline(book: Any) -> date | None:

@@ -149,7 +149,9 @@ def test_a_councils_edit_to_done_changes_validate_status_and_report_alike(tmp_pa
     [
         (
             lambda d: d["roles"].update(owner="lead"),
-            "unknown role 'owner'; roles are partner, title, status, done, rag, updated, due, lead",
+            "unknown role 'owner'; roles are partner, title, status, done, rag, updated, due, lead, "
+            "notes, theme, period, actual, target, polarity, lower_better, likelihood, impact, "
+            "score, likelihood_after, impact_after, score_after, mitigation, escalated",
         ),
         (
             lambda d: d["roles"].update(status="state"),

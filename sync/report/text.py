@@ -353,35 +353,50 @@ def _added_text(change: dict[str, Any]) -> dict[str, Any]:
     return change
 
 
+BLANK = "(blank)"  # what `status` counts an empty status or RAG under
+
+
 def render_status(data: dict[str, Any]) -> str:
-    """One row per partner: records by status, RAG, overdue, last merge, return."""
-    statuses = ["Not started", "In progress", "Complete", "Closed", "Paused"]
+    """One row per partner: records by the kind's statuses, RAG, the current period reported,
+    overdue, last merge, return."""
+    statuses = list(data.get("statuses") or [])
+    period = data.get("period")
+    rag = [] if "rags" in data and not data["rags"] else ["RAG"]
     rows = []
     for p in data["partners"]:
         returned = {None: "", True: "returned", False: "NOT RETURNED"}[p["returned"]]
         if p["returned"] and p["newer_than_merge"]:
             returned += " (not yet merged)"
+        reported = [f"{p['due'] - len(p['not_reported'])} of {p['due']}"] if period else []
         rows.append(
             [
                 p["partner"],
                 p["records"],
                 *[p["by_status"].get(s, 0) for s in statuses],
-                " ".join(f"{k[0]}:{v}" for k, v in sorted(p["by_rag"].items()) if k != "(blank)"),
+                *[
+                    " ".join(f"{k[0]}:{v}" for k, v in sorted(p["by_rag"].items()) if k != BLANK)
+                    for _ in rag
+                ],
+                *reported,
                 len(p["overdue"]),
                 p["last_merged"] or "never",
                 returned,
             ]
         )
-    lines = [
-        table(rows, ["partner", "records", *statuses, "RAG", "overdue", "last merged", "return"])
-    ]
+    headers = ["partner", "records", *statuses, *rag]
+    headers += [f"reported {period}"] if period else []
+    lines = [table(rows, [*headers, "overdue", "last merged", "return"])]
     overdue = [[p["partner"], ", ".join(p["overdue"])] for p in data["partners"] if p["overdue"]]
     if overdue:
         lines += [
             "",
-            f"Overdue at {data['today']} (target date passed, not complete):",
-            table(overdue, ["partner", "refs"]),
+            f"Overdue at {data['today']} (due date passed, not done):",
+            table(overdue, ["partner", "records"]),
         ]
+    late = [[p["partner"], ", ".join(p["not_reported"])] for p in data["partners"]]
+    late = [row for row in late if row[1]]
+    if period and late:
+        lines += ["", f"Not yet reported for {period}:", table(late, ["partner", "indicators"])]
     if data["missing"]:
         when = f" (deadline {data['deadline']})" if data["deadline"] else ""
         lines += ["", f"Not returned{when}: " + ", ".join(data["missing"])]
