@@ -23,7 +23,7 @@ class Sheet:
     """
 
     name: str = "Register"
-    header: Sequence[str] = ()
+    header: Sequence[str | None] = ()
     rows: Sequence[Any] = ()
     titles: Sequence[str] = ()
     blank_after_titles: int = 1

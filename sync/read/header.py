@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from sync.cells import column_letter
 from sync.kinds import Kind
 from sync.read.open import SheetGrid
 
@@ -39,37 +40,68 @@ def _forms(text: str) -> tuple[str, ...]:
     return (full, plain) if plain and plain != full else (full,)
 
 
+# header words -> the fields they may name, in the kind's order: officers' drafted kinds
+# can give two columns one heading ("TOTAL" under each year)
+Aliases = dict[str, tuple[str, ...]]
+
+
 @lru_cache(maxsize=256)
-def _alias_index(signature: tuple[tuple[str, str, tuple[str, ...]], ...]) -> dict[str, str]:
-    table: dict[str, str] = {}
+def _alias_index(signature: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Aliases:
+    table: dict[str, list[str]] = {}
     for name, title, aliases in signature:
         for alias in (title, name.replace("_", " "), *aliases):
-            table.setdefault(header_words(alias), name)
-    return table
+            names = table.setdefault(header_words(alias), [])
+            if name not in names:
+                names.append(name)
+    return {words: tuple(names) for words, names in table.items()}
 
 
-def alias_index(kind: Kind) -> dict[str, str]:
-    """Header words -> field name; a field's own name and title count too."""
+def alias_index(kind: Kind) -> Aliases:
+    """Header words -> field names; a field's own name and title count too."""
     return _alias_index(tuple((f.name, f.title, f.aliases) for f in kind.fields))
 
 
-def match_words(table: dict[str, str], text: str) -> str | None:
+@lru_cache(maxsize=256)
+def _tier_index(signature: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Aliases:
+    table: dict[str, list[str]] = {}
+    for name, title, aliases in signature:
+        for alias in (title, *aliases):
+            names = table.setdefault(header_words(alias.split(" / ")[0]), [])
+            if name not in names:
+                names.append(name)
+    return {words: tuple(names) for words, names in table.items()}
+
+
+def tier_index(kind: Kind) -> Aliases:
+    """The top tier of each tiered alias ("2023/24" of "2023/24 / Q1 / Actual") -> field:
+    a row holding one may be the top of a header named over several rows."""
+    return _tier_index(tuple((f.name, f.title, f.aliases) for f in kind.fields))
+
+
+def match_words(table: Aliases, text: str, taken: Iterable[str] = ()) -> str | None:
     """The field a header cell names, or None: its words as a whole, else an alias of two
     words or more that begins it ("Risk Owner / Role" for "Risk Owner")."""
     forms = _forms(text)
     for form in forms:
-        if form in table:
-            return table[form]
+        name = _free(table.get(form), taken)
+        if name is not None:
+            return name
     for form in forms:
         words = form.split()
         for n in range(len(words) - 1, 1, -1):
-            name = table.get(" ".join(words[:n]))
+            name = _free(table.get(" ".join(words[:n])), taken)
             if name is not None:
                 return name
     return None
 
 
-def match_header_cell(table: dict[str, str], text: object) -> str | None:
+def _free(names: tuple[str, ...] | None, taken: Iterable[str]) -> str | None:
+    if not names:
+        return None
+    return next((n for n in names if n not in taken), None)
+
+
+def match_header_cell(table: Aliases, text: object) -> str | None:
     """The field a header cell names (by `alias_index`), ignoring the guidance officers add."""
     return match_words(table, str(text or ""))
 
@@ -130,12 +162,12 @@ def _filled(values: Sequence[Any], first_col: int) -> dict[int, Any]:
     }
 
 
-def _match_row(table: dict[str, str], cells: dict[int, Any]) -> dict[str, int]:
+def _match_row(table: Aliases, cells: dict[int, Any]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for col, value in cells.items():
-        if isinstance(value, str):
-            name = match_words(table, value)
-            if name is not None and name not in columns:
+        if isinstance(value, str) or _is_text_or_year(value):
+            name = match_words(table, cell_text(value), columns)
+            if name is not None:
                 columns[name] = col
     return columns
 
@@ -154,33 +186,42 @@ def scan_header(
 ) -> tuple[HeaderMatch | None, NearMiss]:
     """The best header for `kind` in `grid`, and the nearest miss (for the refusal)."""
     table = alias_index(kind)
+    tops = tier_index(kind)
     needed = min(MIN_FIELDS, len(kind.fields))
     best: HeaderMatch | None = None
     miss = NearMiss(kind, grid.name, grid.first_row, (), kind.required)
     last = min(grid.last_row, grid.first_row + scan_rows - 1)
     for row in range(grid.first_row, last + 1):
         cells = _filled(grid.rows[row - grid.first_row], grid.first_col)
-        columns = _match_row(table, cells)
+        columns = _match_row(table, cells) or _match_row(tops, cells)
         if not columns:
             continue
-        lacking = tuple(r for r in kind.required if r not in columns)
-        if lacking or len(columns) < needed:
-            near = NearMiss(kind, grid.name, row, tuple(columns), lacking)
+        # the other tiers may name the rest ("2023/24 / Q1 / Actual", "column B")
+        match = _complete(grid, kind, table, row, cells, set(columns.values()))
+        lacking = tuple(r for r in kind.required if r not in match.columns)
+        if lacking or len(match.columns) < needed:
+            near = NearMiss(kind, grid.name, row, tuple(match.columns), lacking)
             if near.score > miss.score:
                 miss = near
             continue
-        match = _complete(grid, kind, table, row, cells)
         if best is None or match.score > best.score:
             best = match
     return best, miss
 
 
 def _complete(
-    grid: SheetGrid, kind: Kind, table: dict[str, str], row: int, cells: dict[int, Any]
+    grid: SheetGrid,
+    kind: Kind,
+    table: Aliases,
+    row: int,
+    cells: dict[int, Any],
+    seeds: set[int],
 ) -> HeaderMatch:
     """The header at `row` with its other tiers, each column named from every tier."""
     tiers = header_tiers(grid, row)
-    labels = _own_runs(tier_labels(grid, tiers, min(cells), max(cells), row), cells, table)
+    labels = tier_labels(grid, tiers, min(cells), max(cells), row)
+    seeds = seeds | {c for c, label in labels.items() if match_words(table, label) is not None}
+    labels = _own_runs(labels, seeds)
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
     for col in sorted(labels):
@@ -188,21 +229,36 @@ def _complete(
         own = cells.get(col)
         # the cell on the matched row names the field first; then the tiers together
         # ("Before mitigation / Likelihood"), then each tier bottom up
-        texts = [own] if isinstance(own, str) else []
-        texts += [label, *reversed(label.split(" / "))]
-        name = next((n for t in texts if (n := match_words(table, t)) is not None), None)
+        texts = [label, cell_text(own)] if own is not None else [label]
+        texts += list(reversed(label.split(" / ")))
+        name = next((n for t in texts if (n := match_words(table, t, columns)) is not None), None)
         if name is not None and name not in columns:
             columns[name] = col
             headers[name] = label
+    unheaded = unheaded_columns(grid, max(tiers), labels)
+    for col, label in list(unheaded.items()):
+        name = match_words(table, label, columns)  # a kind drafted from this layout names it so
+        if name is not None and name not in columns:
+            columns[name] = col
+            headers[name] = unheaded.pop(col)
+    # an unheaded column of refs serves as the key a header already shows to be of this kind
+    if (
+        kind.record_field not in columns
+        and unheaded
+        and len(columns) >= MIN_FIELDS
+        and kind.field(kind.record_field).type == "ref"
+    ):
+        col = min(unheaded)
+        columns[kind.record_field] = col
+        headers[kind.record_field] = unheaded.pop(col)
+    labels = {**labels, **unheaded}
     ignored = {c: label for c, label in labels.items() if c not in columns.values()}
     return HeaderMatch(
         kind, grid.name, row, columns, headers, ignored, tuple(tiers) if len(tiers) > 1 else ()
     )
 
 
-def _own_runs(
-    labels: dict[int, str], cells: dict[int, Any], table: dict[str, str]
-) -> dict[int, str]:
+def _own_runs(labels: dict[int, str], matched: set[int]) -> dict[int, str]:
     """The labels of the runs of adjacent headed columns that hold a matched field: a side
     table beyond an empty column (a RAG key, a lookup list) is not part of this one."""
     runs: list[list[int]] = []
@@ -211,7 +267,6 @@ def _own_runs(
             runs[-1].append(col)
         else:
             runs.append([col])
-    matched = {c for c, v in cells.items() if isinstance(v, str) and match_words(table, v)}
     keep = [c for run in runs if matched.intersection(run) for c in run]
     return {c: labels[c] for c in keep}
 
@@ -233,17 +288,32 @@ def header_tiers(grid: SheetGrid, row: int) -> list[int]:
         tiers.insert(0, above)
         above -= 1
     under = _covered_columns(head, row, merged)
+    # header cells merged down over several rows say how deep the header is
+    deep = max((r1 for r0, c0, r1, _c1 in grid.merged if r0 == row and c0 in head), default=row)
     below = row + 1
     while below <= grid.last_row and len(tiers) < MAX_TIERS:
         cells = _within(_filled(_row(grid, below), grid.first_col), first, last + 8)
+        if not cells and below + 1 <= grid.last_row:
+            # one blank row between a heading and its sub-headings ("H1 (Apr-Sep)")
+            after = _within(_filled(_row(grid, below + 1), grid.first_col), first, last + 8)
+            if after and below + 1 > deep and _is_sub_row(after, head, under, first):
+                below += 1
+                cells = after
         if not cells:
             break
-        if not _is_sub_row(cells, head, under, first):
+        if below > deep and not _is_sub_row(cells, head, under, first):
             break
         tiers.append(below)
         under |= _covered_columns(cells, below, merged) | set(cells)
         below += 1
     return tiers
+
+
+def cell_text(value: Any) -> str:
+    """A header cell as text: a year typed as a number is "2010", not "2010.0"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
 
 
 def _explains(value: Any) -> bool:
@@ -275,7 +345,7 @@ def tier_labels(
             if value is not None and r != main and _explains(value):
                 continue  # a numbering or guidance row is part of the header, not a name
             if value is not None:
-                carried = " ".join(str(value).split())
+                carried = cell_text(value)
                 parts.setdefault(col, []).append(carried)
                 carry_to = merged.get((r, col), reach if group else col)
             elif carried is not None and col <= carry_to and col in lower:
@@ -352,6 +422,44 @@ def _is_sub_row(cells: dict[int, Any], head: dict[int, Any], under: set[int], fi
     grouped = [c for c in cells if c in under or c not in head]
     if first in cells or not grouped:
         return False
-    return all(
+    fitting = sum(
         c in under or c not in head or t.startswith("(") for c, t in zip(cells, texts, strict=True)
     )
+    return bool(fitting * 3 >= len(cells) * 2)  # a "Total" may sit under a heading of its own
+
+
+UNHEADED_SAMPLE = 30  # rows under the header looked at for a column with no heading
+
+
+def unheaded_columns(grid: SheetGrid, last_tier: int, labels: dict[int, str]) -> dict[int, str]:
+    """Columns with no heading that hold a ref or ID in most rows ("B1", "output 1",
+    "activity 1.1"): the one just left of the headings and any gap between them, named by
+    position ("column B")."""
+    if not labels:
+        return {}
+    first, last = min(labels), max(labels)
+    found: dict[int, str] = {}
+    for col in [first - 1, *range(first + 1, last)]:
+        if col < grid.first_col or col in labels:
+            continue
+        values: list[Any] = []
+        rows_with_data = 0
+        for row in range(last_tier + 1, min(grid.last_row, last_tier + UNHEADED_SAMPLE) + 1):
+            cells = _filled(_row(grid, row), grid.first_col)
+            if sum(1 for c in cells if c in labels) >= 1:
+                rows_with_data += 1
+                if col in cells:
+                    values.append(cells[col])
+        if len(values) >= 2 and len(values) * 2 >= rows_with_data and all(map(_is_id, values)):
+            found[col] = f"column {column_letter(col)}"
+    return found
+
+
+def _is_id(value: Any) -> bool:
+    """Short and numbered: "B1", "4,a", "activity 1.1", 17."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return float(value).is_integer()
+    text = str(value).strip()
+    return 0 < len(text) <= 20 and any(ch.isdigit() for ch in text)

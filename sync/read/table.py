@@ -208,6 +208,7 @@ class TableWalk:
         self.pick = itemgetter(*picks) if len(picks) > 1 else (lambda r, i=picks[0]: (r[i],))
         self.reach = max(picks) + 1
         self.key_pos = self.names.index(self.key_field) if self.key_field in self.names else None
+        self.key_col = match.columns.get(self.key_field)
         self.merged_width = _merged_widths(grid)
         # the header's own words per column, to know a repeated header row when one comes
         top = match.row
@@ -285,8 +286,10 @@ class TableWalk:
         if any(_END_MARK.search(t) for t in texts):
             return False
         filled = {c: v for c, v in raw_filled.items() if not (type(v) is str and v in PLACEHOLDERS)}
-        if not filled:
-            return self._skip(row, "placeholder row")
+        prompts = len(filled) < len(raw_filled)
+        key_blank = self.key_col is None or self.key_col not in filled
+        if not filled or (prompts and key_blank):
+            return self._skip(row, "placeholder row")  # a template's row still to choose
         if self._is_repeated_header(filled):
             if not self.repeats:
                 self.first_repeat_at = len(self.records)
@@ -319,6 +322,8 @@ class TableWalk:
             and not any(self.merged_width.get((row, c), 1) > 1 for c in filled)
         ):
             return self._skip(row, "numbered empty row")  # a template's row waiting for data
+        if not has_key and not self.records and not _has_text(values, self.key_field):
+            return self._skip(row, "no key above the first record")  # a totals line, say
         return self._shape(row, filled, values, mapped)
 
     def _shape(
@@ -460,6 +465,10 @@ class TableWalk:
             before = columns[name][index]
             columns[name][index] = addition if _blank(before) else f"{before}\n{addition}"
         return columns, text
+
+
+def _has_text(values: dict[str, Any], key_field: str) -> bool:
+    return any(isinstance(v, str) and v.strip() for n, v in values.items() if n != key_field)
 
 
 def first_of(cells: dict[int, Any]) -> Any:
