@@ -161,7 +161,14 @@ def _open_package(path: Path, data: bytes, parsing: Callable[[], None], *, encry
     pkg.check_prologs()
     layout = package_layout(pkg)
     _check_read_at_open(pkg, layout)
-    workbook = _calamine(path, data)
+    try:
+        workbook = _calamine(path, data)
+    except PasswordRequired:
+        raise
+    except UnreadableFile:
+        # calamine says only that it cannot tell the format; name the damaged part it read.
+        _explain_open_failure(pkg, layout)
+        raise
     names, hidden = _worksheets(workbook, path)
     checked: set[str] = set()
 
@@ -194,18 +201,31 @@ def _why_unreadable(
     kind = type(exc).__name__
     if kind == "WorksheetNotFound":
         return "its part is missing from the workbook or lies outside it", ""
-    if "cannot decode input using UTF-8" in str(exc):
-        return "its XML is not in UTF-8, the encoding workbooks use", ""
     if kind != "XmlError":
         return None
     part = pkg.parts.get(layout.sheet_parts.get(name, ""))
     # calamine names only the element it was in; a parse says whether the XML stops early
     # or is malformed, and where (~30 MB a second, so not for the largest parts).
+    fault = None
     if part is not None and part.size <= limits.MAX_DIAGNOSED_BYTES:
         fault = guards.xml_fault(pkg, part)
-        if fault is not None:
-            return fault.reason, fault.cell
+    if "cannot decode input using UTF-8" in str(exc):
+        cell = fault.cell if fault is not None else ""
+        where = f" in cell {cell}" if cell else ""
+        return f"its XML holds bytes that are not UTF-8{where}, the encoding workbooks use", cell
+    if fault is not None:
+        return fault.reason, fault.cell
     return f"its XML is cut short or malformed (in <{_short(exc)}>)", ""
+
+
+def _explain_open_failure(pkg: Package, layout: Layout) -> None:
+    """Raise UnreadableFile naming a part calamine reads on opening that is not well formed."""
+    for name in layout.read_at_open:
+        part = pkg.find(name)
+        if part is not None and part.size <= limits.MAX_DIAGNOSED_BYTES:
+            fault = guards.xml_fault(pkg, part)
+            if fault is not None:
+                raise UnreadableFile(f"part '{part.name}' is damaged: {fault.reason}", pkg.path)
 
 
 def _check_read_at_open(pkg: Package, layout: Layout) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from sync.read.open import open_book
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the builders beside this file
 import hostile as h  # noqa: E402
+
+WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
 
 
 def sheet_refusal(path: Path, sheet: str) -> str:
@@ -226,3 +229,32 @@ def test_a_sheet_too_large_to_diagnose_still_says_its_xml_is_damaged(
     assert sheet_refusal(path, "Returns") == (
         "bad.xlsx: sheet 'Returns' cannot be read: its XML is cut short or malformed (in <t>)"
     )
+
+
+def test_bytes_that_are_not_utf8_are_refused_naming_the_cell(tmp_path: Path) -> None:
+    body = TRACKER.replace(b"Outreach", b"Out\xe9reach")  # Latin-1, in a UTF-8 part
+    path = book_of(tmp_path, h.sheet_xml(body))
+    assert sheet_refusal(path, "Returns") == (
+        "bad.xlsx (Returns!B3): sheet 'Returns' cannot be read: its XML holds bytes that are "
+        "not UTF-8 in cell B3, the encoding workbooks use"
+    )
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (lambda xml: xml[: len(xml) // 2], "its XML is cut short"),
+        (
+            lambda xml: xml.replace(b'" />', b'"\xc3 />', 1),
+            "its XML is malformed at line 1, column",
+        ),
+    ],
+)
+def test_a_damaged_part_read_on_opening_is_named(tmp_path: Path, damage: object, says: str) -> None:
+    with zipfile.ZipFile(WORKBOOKS / "master.xlsx") as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/styles.xml"] = damage(parts["xl/styles.xml"])  # type: ignore[operator]
+    path = h.write_zip(tmp_path / "bad.xlsx", parts)
+    with pytest.raises(UnreadableFile) as caught:
+        open_book(path)
+    assert caught.value.line().startswith(f"bad.xlsx: part 'xl/styles.xml' is damaged: {says}")
