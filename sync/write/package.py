@@ -6,8 +6,6 @@ import io
 import posixpath
 import re
 import zipfile
-import zlib
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -78,8 +76,6 @@ class Package:
     removed: set[str] = field(default_factory=set)
     _names: dict[str, str] = field(default_factory=dict)  # normalised part name -> zip name
     flavour: str = "transitional"
-    # parts of many megabytes, deflated on a thread from the moment they are put
-    _deflating: dict[str, tuple[bytes, Future[bytes]]] = field(default_factory=dict)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -174,15 +170,10 @@ class Package:
                 name = part.lstrip("/")
                 self._names[_norm(name)] = name
                 self.added.append(name)
-        self._deflating.pop(name, None)
         if name in self.data and self.data[name] == payload:
             self.changed.pop(name, None)
             return
         self.changed[name] = payload
-        if len(payload) > BIG_PART:
-            # zlib lets go of the interpreter lock: a patched 300,000-row sheet is deflated
-            # on the other core while the writer goes on to xlsync's own sheets
-            self._deflating[name] = (payload, _deflate_soon(payload))
 
     def remove(self, part: str) -> None:
         name = self._names.get(_norm(part))
@@ -205,37 +196,17 @@ class Package:
     # -- writing ----------------------------------------------------------------------------
 
     def write(self, fileobj: io.BufferedIOBase | io.BytesIO) -> None:
-        """The package as a zip: every kept entry in its original order and compression.
-
-        Parts of many megabytes are deflated on threads before the zip is written (zlib lets
-        go of the interpreter lock while it works): a 300,000-row sheet and its shared
-        strings take most of a second each. A changed one has been deflating since it was
-        put; the others start here.
-        """
-        entries: list[tuple[zipfile.ZipInfo, bytes]] = []
-        for info in self.infos:
-            if info.filename not in self.removed:
-                payload = self.changed.get(info.filename, self.data[info.filename])
-                entries.append((_clone(info), payload))
-        for name in self.added:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            entries.append((info, self.changed[name]))
-        big = [
-            payload
-            for info, payload in entries
-            if info.compress_type == zipfile.ZIP_DEFLATED and len(payload) > BIG_PART
-        ]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            early = {id(p): ready for p, ready in self._deflating.values()}
-            deflated = {id(p): early.get(id(p)) or pool.submit(_deflate, p) for p in big}
-            with zipfile.ZipFile(fileobj, "w", allowZip64=True) as out:
-                for info, payload in entries:
-                    ready = deflated.get(id(payload))
-                    if ready is None:
-                        out.writestr(info, payload, compresslevel=_level(payload))
-                    else:
-                        _write_deflated(out, info, payload, ready.result())
+        """The package as a zip: every kept entry in its original order and compression."""
+        with zipfile.ZipFile(fileobj, "w", allowZip64=True) as out:
+            for info in self.infos:
+                if info.filename not in self.removed:
+                    payload = self.changed.get(info.filename, self.data[info.filename])
+                    out.writestr(_clone(info), payload, compresslevel=_level(payload))
+            for name in self.added:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                payload = self.changed[name]
+                out.writestr(info, payload, compresslevel=_level(payload))
 
     # -- relationships and content types ----------------------------------------------------
 
@@ -381,46 +352,6 @@ def _level(payload: bytes) -> int:
     then saves in a fifth of the time for a file about a fifth larger (Excel recompresses on
     its next save anyway)."""
     return 1 if len(payload) > BIG_PART else 6
-
-
-def _deflate(payload: bytes) -> bytes:
-    """A raw deflate stream, as zipfile's own compressor for a level-1 entry makes it."""
-    compressor = zlib.compressobj(_level(payload), zlib.DEFLATED, -15)
-    return compressor.compress(payload) + compressor.flush()
-
-
-def _deflate_soon(payload: bytes) -> Future[bytes]:
-    """`payload` deflated on xlsync's one deflating thread."""
-    from sync.parallel import thread_pool
-
-    return thread_pool("deflate", 1).submit(_deflate, payload)
-
-
-class _Deflated:
-    """Stands in for zipfile's compressor of one entry, handing over data deflated before."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def compress(self, _payload: bytes) -> bytes:
-        data, self._data = self._data, b""
-        return data
-
-    def flush(self) -> bytes:
-        return b""
-
-
-def _write_deflated(
-    out: zipfile.ZipFile, info: zipfile.ZipInfo, payload: bytes, data: bytes
-) -> None:
-    """Write an entry whose deflated bytes are ready. zipfile still counts the size and CRC
-    of `payload` and writes every header; only its compressor is stood in for. Should a
-    Python's zipfile have no such compressor to stand in for, it deflates as usual."""
-    info.file_size = len(payload)  # zipfile decides on zip64 headers from this
-    with out.open(info, "w") as dest:
-        if getattr(dest, "_compressor", None) is not None:
-            dest._compressor = _Deflated(data)  # type: ignore[attr-defined]
-        dest.write(payload)
 
 
 def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -330,8 +330,7 @@ class _Patcher:
         for plan in plans.values():
             self._patch_sheet(plan)
         if self.strings is not None:
-            # complete now (xlsync's own sheets hold their text inline), and once put it
-            # deflates on another core while they are written
+            # complete now: xlsync's own sheets hold their text inline
             self.strings.save()
         for sheet in edits.sheets:
             self._write_owned(sheet)
