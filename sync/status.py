@@ -41,6 +41,7 @@ class PartnerStatus:
     return_modified: datetime | None = None
     returned: bool | None = None  # None when no returns folder was given
     newer_than_merge: bool = False
+    up_to_date: bool = False  # the master holds everything its return carries
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class PartnerStatus:
             "returned": self.returned,
             "return_file": self.return_file,
             "newer_than_merge": self.newer_than_merge,
+            "up_to_date": self.up_to_date,
         }
 
 
@@ -148,13 +150,23 @@ def master_status(
         merged = partners.get(normalise_partner(row[1]))
         if merged is not None and (merged.last_merged is None or row[0] > merged.last_merged):
             merged.last_merged = row[0]
+    names = [p.partner for p in partners.values()]
+    for name in exclude:
+        if normalise_partner(name) not in partners:
+            raise XlsyncError(
+                f"--exclude {name!r} names no partner in the master; "
+                f"partners: {', '.join(sorted(names, key=str.lower))}",
+                master_path,
+            )
     unmatched: list[str] = []
     if returns_dir is not None:
-        names = [p.partner for p in partners.values()]
+        if not Path(returns_dir).is_dir():
+            raise XlsyncError("the returns folder does not exist", returns_dir)
         skip = {normalise_partner(p) for p in exclude}
         for key, ps in partners.items():
             ps.returned = None if key in skip else False
-        for path in expand_paths([returns_dir]):
+        # an empty folder is where returns come back before any have: everyone not returned
+        for path in expand_paths([returns_dir], empty_ok=True):
             who = match_partner(path.stem, names)
             issued_deadline = None
             if who is None or deadline is None:
@@ -181,6 +193,7 @@ def master_status(
             ps.return_file = str(path)
             ps.return_modified = datetime.fromtimestamp(path.stat().st_mtime)
             ps.newer_than_merge = ps.last_merged is None or ps.return_modified > ps.last_merged
+        _mark_up_to_date(master_path, partners, schema, today)
     ordered = sorted(partners.values(), key=lambda p: p.partner.lower())
     return StatusReport(
         str(master_path),
@@ -211,6 +224,43 @@ def vocabulary_columns(kind: Kind, name: str | None, counts: Any) -> tuple[str, 
     for count in counts:
         seen += [k for k in count if k not in seen and k not in allowed]
     return (*allowed, *sorted(seen, key=lambda k: (k == BLANK, k)))
+
+
+def _mark_up_to_date(
+    master_path: str | Path,
+    partners: dict[str, PartnerStatus],
+    schema: str | Path | Kind | None,
+    today: date,
+) -> None:
+    """Mark each return the master already holds, merged or not, as up to date.
+
+    A merge that changes nothing writes nothing, so neither the log nor the file's date can
+    show that an unchanged return was merged; what it carries can: merging it now would
+    change nothing.
+    """
+    from sync.merge.run import merge_files
+
+    pending = {
+        Path(ps.return_file).resolve(): ps
+        for ps in partners.values()
+        if ps.return_file is not None and (ps.newer_than_merge or ps.last_merged is None)
+    }
+    if not pending:
+        return
+    given: str | Path | None
+    if isinstance(schema, Kind):  # merge takes a name or a file: the built-in's, or the file
+        given = schema.name if schema.source.startswith("schemas/") else schema.source
+    else:
+        given = schema
+    try:
+        result = merge_files(master_path, list(pending), dry_run=True, schema=given, today=today)
+    except XlsyncError:
+        return  # a return that cannot be merged is simply not up to date
+    for outcome in result.plan.returns:
+        ps = pending.get(Path(outcome.path).resolve())
+        if ps is not None and outcome.status == "unchanged" and not outcome.conflicts:
+            ps.up_to_date = True
+            ps.newer_than_merge = False
 
 
 def _issued_deadline(book: Any) -> date | None:

@@ -26,22 +26,52 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 Progress = Callable[[int, int, str], None]
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the workbooks inside folders (not Excel's ~$ owner files)."""
+def expand_paths(paths: Iterable[str | Path], *, empty_ok: bool = False) -> list[Path]:
+    """Files as given, and the workbooks inside folders (not Excel's ~$ owner files).
+
+    A folder holding no workbook is refused unless `empty_ok`: validating or merging an
+    empty folder is a mistyped or wrong folder far more often than a finished job.
+    """
     found: list[Path] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found += sorted(
+            inside = sorted(
                 c
                 for c in path.iterdir()
                 if c.is_file()
                 and c.suffix.lower() in WORKBOOK_SUFFIXES
                 and not c.name.startswith(("~$", "."))
             )
+            if not inside and not empty_ok:
+                raise XlsyncError(
+                    "the folder holds no workbooks (.xlsx, .xlsm, .xls, .ods or .csv files)", path
+                )
+            found += inside
         else:
             found.append(path)
     return found
+
+
+def check_schema(schema: str | Path | None) -> None:
+    """Refuse a misspelt --schema once, before any workbook is read (each would repeat it)."""
+    if schema is not None:
+        from sync.kinds import get_kind
+
+        get_kind(schema)
+
+
+def check_annotate_dir(annotate_dir: Path, files: Sequence[Path]) -> None:
+    """Refuse to write marked-up copies into the folder of the workbooks being validated:
+    each copy takes its original's name, so it would overwrite a partner's own file."""
+    target = annotate_dir.resolve()
+    for path in files:
+        if path.resolve().parent == target:
+            raise XlsyncError(
+                f"holds the workbooks being validated ({path.name}); the marked-up copies "
+                "would overwrite them, so choose another folder for --annotate",
+                annotate_dir,
+            )
 
 
 def validate_paths(
@@ -57,6 +87,7 @@ def validate_paths(
     from sync.findings import Report
     from sync.parallel import map_files
 
+    check_schema(schema)
     files = expand_paths(paths)
     ahead: dict[Path, Book] = {}
     if len(files) == 1:
@@ -125,6 +156,8 @@ def validate_workbooks(
     progress: Progress | None = None,
 ) -> Report:
     """Validate workbooks and, if asked, write a marked-up copy of each into `annotate_dir`."""
+    if annotate_dir is not None:
+        check_annotate_dir(Path(annotate_dir), expand_paths(paths))
     report, registers = validate_paths(
         paths,
         schema=schema,

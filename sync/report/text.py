@@ -379,7 +379,7 @@ def render_status(data: dict[str, Any]) -> str:
                 ],
                 *reported,
                 len(p["overdue"]),
-                p["last_merged"] or "never",
+                p["last_merged"] or ("up to date" if p.get("up_to_date") else "never"),
                 returned,
             ]
         )

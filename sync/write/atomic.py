@@ -7,15 +7,15 @@ import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
-
-from filelock import FileLock, Timeout
 
 from sync.errors import WorkbookLocked, WriteRefused
 
@@ -24,9 +24,6 @@ KEEP_BACKUPS = 10
 TEMP_SUFFIX = ".xlsync-tmp"
 LOCK_SUFFIX = ".xlsync-lock"
 DEFAULT_LOCK_TIMEOUT = 30.0
-
-_locks: dict[str, FileLock] = {}
-_locks_guard = threading.Lock()
 
 
 def fingerprint_bytes(data: bytes) -> str:
@@ -80,36 +77,144 @@ def _owner_name(owner: Path) -> str:
     return name if name.isprintable() else ""
 
 
+@dataclass(slots=True)
+class _Held:
+    """A lock this process holds: the thread holding it, how often, and the open lock file."""
+
+    thread: int
+    count: int
+    fd: int
+
+
+_held: dict[str, _Held] = {}
+_held_guard = threading.Lock()
+
+
 @contextlib.contextmanager
 def lock(path: str | Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the xlsync lock of a workbook so two runs never write it at once.
 
     The lock is a file ".name.xlsx.xlsync-lock" beside the workbook (so it also works for a
-    workbook on a shared drive). It is re-entrant within one process: a merge holding it may
-    call patch_workbook, which takes it again. A second run waits up to `timeout` seconds and
-    then raises WorkbookLocked.
+    workbook on a shared drive), removed again when the run lets go. It is re-entrant within
+    one thread: a merge holding it may call patch_workbook, which takes it again. A second
+    run (or thread) waits up to `timeout` seconds and then raises WorkbookLocked.
     """
     path = Path(path)
     lock_path = str(path.resolve().with_name(f".{path.name}{LOCK_SUFFIX}"))
-    with _locks_guard:
-        file_lock = _locks.get(lock_path)
-        if file_lock is None:
-            file_lock = _locks[lock_path] = FileLock(lock_path)
-    try:
-        file_lock.acquire(timeout=timeout)
-    except Timeout:
-        raise WorkbookLocked(
-            f"another xlsync run is writing it (waited {timeout:g} s); try again when it has finished",
-            path,
-        ) from None
-    except OSError as exc:
-        raise WorkbookLocked(
-            f"cannot take the xlsync lock beside it ({exc.strerror})", path
-        ) from None
+    me = threading.get_ident()
+    with _held_guard:
+        held = _held.get(lock_path)
+        if held is not None and held.thread == me:
+            held.count += 1
+        else:
+            held = None
+    if held is None:
+        fd = _acquire(path, lock_path, timeout)
+        with _held_guard:
+            _held[lock_path] = _Held(me, 1, fd)
     try:
         yield
     finally:
-        file_lock.release()
+        with _held_guard:
+            mine = _held[lock_path]
+            mine.count -= 1
+            last = mine.count == 0
+            if last:
+                del _held[lock_path]
+        if last:
+            _release(lock_path, mine.fd)
+
+
+def _acquire(path: Path, lock_path: str, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = _try_lock(lock_path)
+        except OSError as exc:
+            raise WorkbookLocked(
+                f"cannot take the xlsync lock beside it ({exc.strerror})", path
+            ) from None
+        if fd is not None:
+            return fd
+        if time.monotonic() >= deadline:
+            raise WorkbookLocked(
+                f"another xlsync run is writing it (waited {timeout:g} s); "
+                "try again when it has finished",
+                path,
+            )
+        time.sleep(0.05)
+
+
+def _try_lock(lock_path: str) -> int | None:
+    """The open lock file, locked by this process; None while another run holds it."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        if not _lock_fd(fd):
+            os.close(fd)
+            return None
+        # The run that held it removes the file as it lets go; a file opened before that
+        # is no longer the lock, so look again
+        try:
+            current = os.stat(lock_path)
+        except FileNotFoundError:
+            current = None
+        if current is None or not os.path.samestat(os.fstat(fd), current):
+            _unlock_fd(fd)
+            os.close(fd)
+            return None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        raise
+    return fd
+
+
+def _release(lock_path: str, fd: int) -> None:
+    # On POSIX the file is removed while still locked, so a run waiting on it sees that it
+    # is gone; Windows cannot remove an open file, so there it goes after closing, unless
+    # another run has it open by then (that run removes it when done).
+    if os.name != "nt":
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+    try:
+        _unlock_fd(fd)
+    finally:
+        os.close(fd)
+    if os.name == "nt":
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows
+    import msvcrt
+
+    def _lock_fd(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock_fd(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import errno
+    import fcntl
+
+    def _lock_fd(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                return False
+            raise
+        return True
+
+    def _unlock_fd(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def atomic_write(
@@ -184,6 +289,11 @@ def _replace(tmp: Path, target: Path) -> None:
                     "another program holds it open, so it cannot be replaced", target
                 ) from None
             time.sleep(0.2 * (attempt + 1))
+
+
+def backup(target: Path) -> Path:
+    """Copy `target` to ".xlsync-backup/<stem>.<timestamp><ext>" beside it; the path of the copy."""
+    return _backup(target)
 
 
 def _backup(target: Path) -> Path:

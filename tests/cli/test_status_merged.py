@@ -1,0 +1,71 @@
+"""status counts a return as merged once the master holds it, changed or not."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sync.cli import cli
+
+WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def errors(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def master(tmp_path: Path) -> Path:
+    path = tmp_path / "master.xlsx"
+    shutil.copy(WORKBOOKS / "master.xlsx", path)
+    return path
+
+
+def test_status_counts_an_unchanged_return_once_merged(master: Path, tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for name in ("West Lancashire.xlsx", "Burnley.xlsx"):
+        shutil.copy(WORKBOOKS / "returns" / name, returns / name)
+    before = master.read_bytes()
+    merged = run("merge", master, returns / "West Lancashire.xlsx")
+    assert merged.exit_code == 0
+    assert master.read_bytes() == before  # nothing to change, nothing written
+    result = run("status", master, "--returns", returns, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    by = {p["partner"]: p for p in json.loads(result.stdout)["partners"]}
+    west, burnley = by["West Lancashire"], by["Burnley"]
+    assert (west["returned"], west["up_to_date"], west["newer_than_merge"]) == (True, True, False)
+    assert (burnley["returned"], burnley["up_to_date"], burnley["newer_than_merge"]) == (
+        True,
+        False,
+        True,
+    )
+    text = run("status", master, "--returns", returns).stdout
+    assert text.count("up to date") == 1  # West Lancashire's last merge
+
+
+def test_status_in_the_demo_counts_the_unchanged_return(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    assert run("demo", demo).exit_code == 0
+    result = run(
+        "status",
+        demo / "master.xlsx",
+        "--returns",
+        demo / "returns",
+        "--today",
+        "2007-03-20",
+        "--format",
+        "json",
+    )
+    by = {p["partner"]: p for p in json.loads(result.stdout)["partners"]}
+    west = by["West Lancashire"]
+    assert (west["returned"], west["up_to_date"], west["newer_than_merge"]) == (True, True, False)
+    assert by["Hyndburn"]["newer_than_merge"]  # rejected for its errors: not merged
