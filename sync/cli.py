@@ -377,9 +377,9 @@ def _date(value: Any) -> Any:
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default="returns",
+    default="issued",
     show_default=True,
-    help="Folder for the return workbooks.",
+    help="Folder for the return workbooks (kept apart from the returns that come back).",
 )
 @click.option(
     "--deadline",
@@ -389,6 +389,11 @@ def _date(value: Any) -> Any:
 @click.option(
     "--protect-password", metavar="TEXT", help="Password for the locked columns (default none)."
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace returns in the folder that partners have filled in (a backup is kept).",
+)
 @schema_option
 @today_option
 def issue_cmd(
@@ -397,6 +402,7 @@ def issue_cmd(
     out: Path,
     deadline: Any,
     protect_password: str | None,
+    force: bool,
     schema: str | None,
     today: Any,
 ) -> None:
@@ -408,7 +414,7 @@ def issue_cmd(
     Example:
 
     \b
-        xlsync issue workbooks/master.xlsx --out returns --deadline 2007-03-09
+        xlsync issue workbooks/master.xlsx --out issued --deadline 2007-03-09
     """
     from sync.issue import issue_returns
     from sync.report.text import table
@@ -421,10 +427,14 @@ def issue_cmd(
         password=protect_password,
         schema=schema,
         today=_date(today),
+        force=force,
     )
     click.echo(
         table([[i.partner, i.records, str(i.path)] for i in issued], ["partner", "rows", "return"])
     )
+    for i in issued:
+        if i.backup is not None:
+            click.echo(f"Replaced {i.path.name}; what it held is kept in {i.backup}", err=True)
 
 
 @cli.command()

@@ -19,12 +19,14 @@ from openpyxl.worksheet.protection import SheetProtection
 from sync.cells import column_letter
 from sync.errors import XlsyncError
 from sync.keys import normalise_partner
+from sync.merge.three_way import same
 from sync.model import Register
 from sync.read.open import open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
-from sync.state import BASE_SHEET, blob_rows, key_meta
+from sync.state import BASE_SHEET, blob_rows, key_meta, read_issued_base, sheet_blob
 from sync.tables import to_table
+from sync.write.atomic import backup
 from sync.write.heights import DEFAULT_COL_WIDTH, DEFAULT_FONT_PT, DEFAULT_ROW_HEIGHT, text_height
 from sync.write.newbook import save_new_workbook
 
@@ -37,6 +39,7 @@ class IssuedReturn:
     path: Path
     records: int
     id: str
+    backup: Path | None = None  # where a filled-in return it replaced (--force) was kept
 
 
 def issue_returns(
@@ -47,8 +50,14 @@ def issue_returns(
     password: str | None = None,
     schema: str | Path | None = None,
     today: date | None = None,
+    force: bool = False,
 ) -> list[IssuedReturn]:
-    """Write one return per partner (all by default) into `out_dir`."""
+    """Write one return per partner (all by default) into `out_dir`.
+
+    A return already there that a partner has filled in (or any other workbook of that
+    name) is never overwritten: the run is refused before anything is written, unless
+    `force`, which replaces it and keeps a backup beside it.
+    """
     master_path = Path(master_path)
     book = open_book(master_path)
     register = read_register(master_path, schema=recognise_kind(book, schema), book=book)
@@ -70,10 +79,16 @@ def issue_returns(
         chosen.append(match)
     styles = _master_styles(master_path, register)
     out = Path(out_dir)
+    targets = {partner: out / f"{_safe_name(partner)}.xlsx" for partner in chosen}
+    filled = {p: path for p, path in targets.items() if _filled_in(path, register)}
+    if filled and not force:
+        partner, path = next(iter(filled.items()))
+        raise XlsyncError(_filled_reason(path, partner), path)
     out.mkdir(parents=True, exist_ok=True)
     issued = []
     for partner in chosen:
-        path = out / f"{_safe_name(partner)}.xlsx"
+        path = targets[partner]
+        saved = backup(path) if partner in filled else None
         records = [
             r for r in table.records if normalise_partner(r.partner) == normalise_partner(partner)
         ]
@@ -90,8 +105,48 @@ def issue_returns(
             today or date.today(),
         )
         save_new_workbook(wb, path)
-        issued.append(IssuedReturn(partner, path, len(records), ident))
+        issued.append(IssuedReturn(partner, path, len(records), ident, saved))
     return issued
+
+
+def _filled_in(path: Path, register: Register) -> bool:
+    """Whether `path` holds anything issuing over it would lose: any file but a return
+    xlsync issued that still holds exactly what was sent."""
+    if not path.exists():
+        return False
+    try:
+        book = open_book(path)
+        base, tampered = read_issued_base(book, register.kind)
+        if base is None or tampered is not None:
+            return True
+        sent = to_table(read_register(path, schema=register.kind, book=book), keyed=True)
+    except XlsyncError:
+        return True
+    now = {rec.key: rec.values for rec in sent.records}
+    if set(now) != set(base):
+        return True
+    return any(
+        not same(values.get(name), base[key].get(name))
+        for key, values in now.items()
+        for name in set(values) | set(base[key])
+        if name != "section"
+    )
+
+
+def _filled_reason(path: Path, partner: str) -> str:
+    try:
+        issued = sheet_blob(open_book(path), BASE_SHEET) is not None
+    except XlsyncError:
+        issued = False
+    what = (
+        f"holds {partner}'s return, filled in since it was issued"
+        if issued
+        else "already exists and is not a return xlsync issued"
+    )
+    return (
+        f"{what}; nothing was issued. Merge it first, issue into another folder (--out), "
+        "or replace it with --force (a backup is kept)"
+    )
 
 
 def _safe_name(name: str) -> str:
