@@ -75,10 +75,10 @@ def test_no_lock_file_is_left_after_a_run(master: Path, tmp_path: Path) -> None:
 
 
 def test_a_misspelt_schema_is_said_once(tmp_path: Path) -> None:
-    result = run("validate", WORKBOOKS / "returns", "--schema", "recomendations")
+    result = run("validate", WORKBOOKS / "returns", "--schema", "recommendation")
     assert result.exit_code == 2
     assert errors(result) == [
-        "xlsync: no workbook kind called 'recomendations'; known kinds: action_plan, "
+        "xlsync: no workbook kind called 'recommendation'; known kinds: action_plan, "
         "indicators, recommendations, risks"
     ]
     assert result.stdout == ""
