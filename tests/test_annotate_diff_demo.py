@@ -96,7 +96,9 @@ def test_diff_finds_exactly_the_changes_made(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["diff", str(old), str(old)]).exit_code == 0
 
 
-def test_demo_runs_end_to_end_and_leaves_every_file(tmp_path: Path) -> None:
+def test_demo_runs_end_to_end_and_leaves_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["demo", str(folder)])
     assert result.exit_code == 0, result.output
@@ -128,22 +130,16 @@ def test_demo_runs_end_to_end_and_leaves_every_file(tmp_path: Path) -> None:
     backups = list((folder / ".xlsync-backup").iterdir())
     named = [b for b in backups if f".xlsync-backup/{b.name}" in out]
     assert len(named) == 1 and "the master as it was before the merge" in out
-
-
-def test_each_command_the_demo_shows_runs_as_typed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = tmp_path / "demo"
-    shown = CliRunner().invoke(cli, ["demo", str(folder)]).output
-    commands = [shlex.split(line[2:]) for line in shown.splitlines() if line.startswith("$ xlsync")]
+    # each command it shows runs as shown, from the demo's folder
+    commands = [shlex.split(line[2:]) for line in out.splitlines() if line.startswith("$ xlsync")]
     assert [c[1] for c in commands] == ["issue", "validate", "merge", "status", "report", "report"]
     monkeypatch.chdir(folder)
     for words in commands:
         if words[1] == "issue":
             words[words.index("--out") + 1] = "issued-again"
-        result = CliRunner().invoke(cli, words[1:])
+        again = CliRunner().invoke(cli, words[1:])
         # 1: findings, a rejected return or a missing one, as the demo said; never a usage error
-        assert result.exit_code in (0, 1), (words, result.output)
+        assert again.exit_code in (0, 1), (words, again.output)
     assert len(list((folder / "issued-again").iterdir())) == 6
 
 
