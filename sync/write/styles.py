@@ -83,6 +83,12 @@ class Styles:
                     pkg.path,
                 )
             text, root = pkg.tree(rel.target)
+            if root.local != "styleSheet":
+                raise WriteRefused(
+                    f"the workbook's styles relationship points to {rel.target}, which holds "
+                    f"a {root.local}, not a stylesheet; xlsync will not write it",
+                    pkg.path,
+                )
             styles = cls(pkg, rel.target, text, root, workbook_part)
         elif pkg.has(part):
             raise WriteRefused(

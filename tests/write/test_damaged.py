@@ -35,12 +35,21 @@ def _rewrite(path: Path, name: str, old: str, new: str) -> None:
     tmp.replace(path)
 
 
-@pytest.mark.parametrize("target", ['Target=""', 'Target="nowhere.xml"'])
-def test_a_styles_relationship_pointing_nowhere_is_refused(tmp_path: Path, target: str) -> None:
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ('Target=""', "styles relationship points to no part"),
+        ('Target="nowhere.xml"', "styles relationship points to no part"),
+        ('Target="theme/theme1.xml"', "holds a theme, not a stylesheet"),
+    ],
+)
+def test_a_styles_relationship_pointing_nowhere_is_refused(
+    tmp_path: Path, target: str, message: str
+) -> None:
     book = register_workbook(tmp_path / "master.xlsx")
     _rewrite(book, "xl/_rels/workbook.xml.rels", r'Target="styles\.xml"', target)
     before = book.read_bytes()
-    with pytest.raises(WriteRefused, match="styles relationship points to no part"):
+    with pytest.raises(WriteRefused, match=message):
         # a date needs a date format: the writer must reach for the stylesheet
         patch(book, book, {"Register!E3": dt.date(2007, 3, 1), "Register!D3": "Complete"})
     assert book.read_bytes() == before
