@@ -64,6 +64,7 @@ class Field:
     min: float | None = None
     max: float | None = None
     example: str | None = None  # a value as officers write it, for messages
+    periods: bool = False  # may be spread over column groups, one per period (Q1 ... Q4)
 
     def __hash__(self) -> int:
         return hash((self.name, self.title, self.type, self.owner, self.aliases))
@@ -303,6 +304,7 @@ def _field(fname: str, spec: Any, fail: Any) -> Field:
         min=None if spec.get("min") is None else float(spec["min"]),
         max=None if spec.get("max") is None else float(spec["max"]),
         example=None if example is None else str(example),
+        periods=bool(spec.get("periods", False)),
     )
 
 

@@ -48,6 +48,9 @@ class Register:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     # per record, its sheet, when one table is kept over several sheets; empty means `sheet`
     record_sheets: list[str] = field(default_factory=list)
+    # (record, field) -> (row, column) for a value not in its record's row and field's column:
+    # a wide return puts each period's values in a column group of their own
+    cells: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -60,6 +63,9 @@ class Register:
     def cell(self, index: int, field_name: str) -> CellRef:
         """The cell the value of `field_name` in record `index` came from."""
         sheet = self.record_sheets[index] if self.record_sheets else self.sheet
+        own = self.cells.get((index, field_name)) if self.cells else None
+        if own is not None:
+            return CellRef(sheet, *own)
         return CellRef(sheet, self.rows[index], self.columns[field_name])
 
     def sheet_of(self, index: int) -> str:

@@ -118,6 +118,9 @@ class HeaderMatch:
     ignored: dict[int, str]  # column -> header of the partner's own columns
     tiers: tuple[int, ...] = ()  # every header row, top first; () means just `row`
     labels: dict[int, str] = field(default_factory=dict)  # column -> every tier's text
+    # a wide return: period heading -> field -> column, one group of columns per period
+    periods: dict[str, dict[str, int]] = field(default_factory=dict)
+    period_row: int = 0  # the header row holding the period headings
 
     @property
     def score(self) -> tuple[int, float, int]:
@@ -222,9 +225,13 @@ def _complete(
     labels = tier_labels(grid, tiers, min(cells), max(cells), row)
     seeds = seeds | {c for c, label in labels.items() if match_words(table, label) is not None}
     labels = _own_runs(labels, seeds)
+    periods = _period_groups(kind, table, labels)
+    spread = {c for group in periods.values() for c in group.values()}
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
     for col in sorted(labels):
+        if col in spread and kind.role("period") not in columns:
+            continue  # read per period below
         label = labels[col]
         own = cells.get(col)
         # the cell on the matched row names the field first; then the tiers together
@@ -252,10 +259,49 @@ def _complete(
         columns[kind.record_field] = col
         headers[kind.record_field] = unheaded.pop(col)
     labels = {**labels, **unheaded}
-    ignored = {c: label for c, label in labels.items() if c not in columns.values()}
+    period_field = kind.role("period")
+    if periods and period_field is not None and period_field not in columns:
+        # the period is named by each group's heading; each group's first column stands for it
+        columns[period_field] = min(min(g.values()) for g in periods.values())
+        headers[period_field] = " / ".join(periods)
+        for group in periods.values():
+            for name, col in group.items():
+                columns.setdefault(name, col)
+                headers.setdefault(name, labels[col].split(" / ")[-1])
+    else:
+        periods = {}
+    taken = set(columns.values()) | (spread if periods else set())
+    ignored = {c: label for c, label in labels.items() if c not in taken}
     return HeaderMatch(
-        kind, grid.name, row, columns, headers, ignored, tuple(tiers) if len(tiers) > 1 else ()
+        kind,
+        grid.name,
+        row,
+        columns,
+        headers,
+        ignored,
+        tuple(tiers) if len(tiers) > 1 else (),
+        periods=periods,
+        period_row=tiers[-2] if len(tiers) > 1 else row,
     )
+
+
+def _period_groups(kind: Kind, table: Aliases, labels: dict[int, str]) -> dict[str, dict[str, int]]:
+    """Column groups headed by a period ("2023/24 / Q1" over Target and Actual) holding
+    fields the kind lets spread over periods: period -> field -> column."""
+    spreadable = {f.name for f in kind.fields if f.periods}
+    if not spreadable or kind.role("period") is None:
+        return {}
+    groups: dict[str, dict[str, int]] = {}
+    for col in sorted(labels):
+        parts = labels[col].split(" / ")
+        if len(parts) < 2:
+            continue
+        name = match_words(table, parts[-1])
+        heading = " ".join(parts[:-1])
+        if name in spreadable and match_words(table, heading) is None:
+            group = groups.setdefault(heading, {})
+            group.setdefault(name, col)
+    return groups
 
 
 def _own_runs(labels: dict[int, str], matched: set[int]) -> dict[int, str]:

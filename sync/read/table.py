@@ -412,7 +412,44 @@ class TableWalk:
         self.first_block = heading
 
     # -- the result -----------------------------------------------------------------------
+    def spread_periods(self) -> dict[tuple[int, str], tuple[int, int]]:
+        """A wide return's rows as one record per period: each keeps the row's own fields,
+        the period from its group's heading, and the group's values, each from its own cell."""
+        match, grid = self.match, self.grid
+        period = self.kind.role("period")
+        if not match.periods or period is None:
+            return {}
+        spread = sorted({n for group in match.periods.values() for n in group})
+        at = {name: i for i, name in enumerate(self.names)}
+        sections, blocks = self._per_record()
+        records: list[list[Any]] = []
+        rows: list[int] = []
+        marks: list[tuple[int, str | None, str | None]] = []
+        cells: dict[tuple[int, str], tuple[int, int]] = {}
+        for index, (raw, row) in enumerate(zip(self.records, self.rows, strict=True)):
+            for heading, group in match.periods.items():
+                values = list(raw)
+                values[at[period]] = heading
+                cells[(len(records), period)] = (match.period_row, min(group.values()))
+                for name in spread:
+                    col = group.get(name)
+                    value = None if col is None else grid.value(row, col)
+                    values[at[name]] = None if _blank(value) else value
+                    if col is not None:
+                        cells[(len(records), name)] = (row, col)
+                records.append(values)
+                rows.append(row)
+                marks.append((len(records), sections[index], blocks[index]))
+        self.marks = marks
+        n = len(match.periods)
+        self.joins = [(i * n + k, name, add) for i, name, add in self.joins for k in range(n)]
+        self.continuations = {i * n: rows for i, rows in self.continuations.items()}
+        self.first_repeat_at *= n
+        self.records, self.rows = records, rows
+        return cells
+
     def register(self, book: Book) -> Register:
+        cells = self.spread_periods()
         columns, text = self._typed_columns()
         record_sections, record_blocks = self._per_record()
         if self.repeats:
@@ -449,6 +486,7 @@ class TableWalk:
             header_tiers=list(match.tiers),
             blocks=record_blocks if self.repeats else [],
             skipped=self.skipped,
+            cells=cells,
         )
 
     def _typed_columns(self) -> tuple[dict[str, list[Any]], dict[tuple[int, str], str]]:

@@ -192,3 +192,30 @@ def test_one_header_cell_is_not_a_table_of_a_kind(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["inspect", str(path)])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "closest: sheet 'Table 1'" in result.output
+
+
+def test_periods_across_column_groups_are_records_keyed_by_period(tmp_path: Path) -> None:
+    sheet = Sheet(
+        name="Indicators",
+        above_header=[[None, None, "2023/24 Q1", None, "2023/24 Q2"]],
+        header=["PI Code", "Indicator", "Target", "Actual", "Target", "Actual"],
+        merges=["C1:D1", "E1:F1"],
+        rows=[
+            ["LPI 12", "Rent collected (%)", 96, 95.5, 96, None],
+            ["NI 195", "Litter (%)", 8, 9, 8, 7],
+        ],
+    )
+    reg = read_register(build(tmp_path / "w.xlsx", sheet), schema="indicators")
+    assert reg.header_rows == [1, 2]
+    records = [{k: r[k] for k in ("code", "period", "target", "actual")} for r in reg.records()]
+    assert records == [
+        {"code": "LPI 12", "period": "2023/24 Q1", "target": 96, "actual": 95.5},
+        {"code": "LPI 12", "period": "2023/24 Q2", "target": 96, "actual": None},
+        {"code": "NI 195", "period": "2023/24 Q1", "target": 8, "actual": 9},
+        {"code": "NI 195", "period": "2023/24 Q2", "target": 8, "actual": 7},
+    ]
+    # every value keeps its own cell: Q2's actual for LPI 12 is F3, its period the heading E1
+    assert str(reg.cell(1, "actual")) == "Indicators!F3"
+    assert str(reg.cell(1, "period")) == "Indicators!E1"
+    assert str(reg.cell(2, "target")) == "Indicators!C4"
+    assert str(reg.cell(3, "code")) == "Indicators!A4"
