@@ -112,13 +112,18 @@ def esc(value: Any) -> str:
 
 def write_html(report: CommitteeReport, path: Path) -> Path:
     """Write the page atomically: a temp file beside the target, then a rename."""
+    return write_page(render_html(report), path)
+
+
+def write_page(text: str, path: Path) -> Path:
+    """Write a page atomically: a temp file beside the target, then a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # a plainly created temp file, so the page gets the usual permissions rather than mkstemp's 0600
     tmp = path.with_name(f".xlsync-{uuid.uuid4().hex}{path.suffix}")
     try:
         with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(render_html(report))
+            fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
