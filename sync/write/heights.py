@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -32,12 +31,29 @@ DEFAULT_FONT_PT = 11.0
 
 
 def text_lines(text: str, chars_per_line: int) -> int:
-    """How many lines `text` takes in a wrapping cell `chars_per_line` characters wide."""
+    """How many lines `text` takes in a wrapping cell `chars_per_line` characters wide: its
+    line breaks, and its words wrapped as a spreadsheet wraps them (a word longer than a
+    line is broken)."""
     width = max(1, chars_per_line)
-    return sum(
-        max(1, len(textwrap.wrap(paragraph, width, break_on_hyphens=False)))
-        for paragraph in text.split("\n")
-    )
+    return sum(_paragraph_lines(p, width) for p in text.split("\n"))
+
+
+def _paragraph_lines(paragraph: str, width: int) -> int:
+    if len(paragraph) <= width:
+        return 1
+    lines, used = 1, 0
+    for word in paragraph.split():
+        n = len(word)
+        if used and used + 1 + n <= width:
+            used += 1 + n
+            continue
+        if used:
+            lines += 1
+        while n > width:
+            n -= width
+            lines += 1
+        used = n
+    return lines
 
 
 def text_height(text: str, column_width: float, font_pt: float, bold: bool = False) -> float:

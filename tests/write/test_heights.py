@@ -60,5 +60,6 @@ def test_lines_follow_the_words_and_the_line_breaks() -> None:
     assert text_lines("short", 20) == 1
     assert text_lines("one\ntwo\n\nfour", 20) == 4
     assert text_lines("word " * 10, 10) == 5
+    assert text_lines("a " + "x" * 25, 10) == 4  # a word longer than a line starts one, broken
     assert text_height("x", 10, 11) < text_height("x\ny", 10, 11) < text_height("x\ny", 10, 14)
     assert text_height("x\n" * 1000, 10, 11) == 409  # Excel's tallest row
