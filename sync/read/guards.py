@@ -200,6 +200,8 @@ class Package:
         """Refuse an XML part whose bytes are not in the encoding it declares: calamine reads
         every part as UTF-8 whatever it says, so a wrong mark or declaration means damage that
         it would read past in silence (where Excel would read the text differently)."""
+        if part_key(part.name).startswith(_UNREAD_FOLDERS):
+            return  # document properties and custom XML: calamine never reads them
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
         if utf16 and b"\x00" not in head[2:6]:
             raise UnreadableFile(
@@ -485,6 +487,7 @@ _DECLARED_ENCODING = re.compile(
     rb"""\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']"""
 )
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+_UNREAD_FOLDERS = ("docprops/", "customxml/")
 
 
 def _doctype_end(text: bytes, pos: int) -> int:

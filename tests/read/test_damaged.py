@@ -258,3 +258,13 @@ def test_a_damaged_part_read_on_opening_is_named(tmp_path: Path, damage: object,
     with pytest.raises(UnreadableFile) as caught:
         open_book(path)
     assert caught.value.line().startswith(f"bad.xlsx: part 'xl/styles.xml' is damaged: {says}")
+
+
+def test_document_properties_in_another_encoding_do_not_matter(tmp_path: Path) -> None:
+    parts = h.xlsx_parts({"Returns": h.sheet_xml(TRACKER)})
+    parts["docProps/core.xml"] = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?><cp:coreProperties xmlns:cp="urn:x">'
+        b"<cp:lastModifiedBy>Jos\xe9</cp:lastModifiedBy></cp:coreProperties>"
+    )
+    path = h.write_zip(tmp_path / "props.xlsx", parts)
+    assert open_book(path).sheet("Returns").value(3, 2) == "Outreach"
