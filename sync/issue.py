@@ -21,6 +21,7 @@ from sync.errors import XlsyncError
 from sync.keys import normalise_partner
 from sync.merge.three_way import same
 from sync.model import Register
+from sync.periods import ordered_periods, same_period
 from sync.read.open import open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
@@ -30,6 +31,7 @@ from sync.write.atomic import backup
 from sync.write.heights import DEFAULT_COL_WIDTH, DEFAULT_FONT_PT, DEFAULT_ROW_HEIGHT, text_height
 from sync.write.newbook import save_new_workbook
 
+DUE_COLOUR = "FFF2CC"  # the cells of the period a partner must fill
 SPARE_ROWS = 25  # unlocked rows under the table, where a partner may add a recommendation
 
 
@@ -216,6 +218,8 @@ def _build_return(
     today: date,
 ) -> Workbook:
     kind = register.kind
+    current = current_period(register)
+    period_field = kind.role("period")
     wb = Workbook()
     ws = wb.active
     ws.title = "Return"
@@ -224,6 +228,8 @@ def _build_return(
     ws["A2"] = f"{kind.title}: your rows of {master_path.name}, issued {today.strftime('%d %B %Y')}"
     ws["A3"] = (f"Please return by {deadline.strftime('%d %B %Y')}. " if deadline else "") + (
         "Fill in the white columns; see the Instructions sheet."
+        if current is None
+        else f"Fill in the rows for {current}, marked yellow; earlier periods are locked."
     )
     header_row = 5
     cols = sorted(register.columns.items(), key=lambda kv: kv[1])
@@ -242,6 +248,7 @@ def _build_return(
     if styles.header_height:
         ws.row_dimensions[header_row].height = styles.header_height
     locked_fill = PatternFill("solid", fgColor="EDEDED")
+    due_fill = PatternFill("solid", fgColor=DUE_COLOUR)
     row = header_row
     base: dict[str, dict[str, Any]] = {}
     section = None
@@ -256,6 +263,8 @@ def _build_return(
             ws.cell(row, 1, section).font = Font(bold=True)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(order))
         row += 1
+        # a kind reported by period: only the current period's rows are the partner's to fill
+        due = current is None or same_period(rec.values.get(period_field or ""), current)
         base[rec.key] = {k: v for k, v in rec.values.items() if k != "section"}
         for j, name in enumerate(order, start=1):
             value = rec.values.get(name)
@@ -270,8 +279,10 @@ def _build_return(
                 cell.number_format = "dd/mm/yyyy"
             if isinstance(value, str) and ("\n" in value or len(value) > 30):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if kind.field(name).partner_edits:
+            if kind.field(name).partner_edits and due:
                 cell.protection = Protection(locked=False)
+                if current is not None:
+                    cell.fill = due_fill
             else:
                 cell.fill = locked_fill
     last = row
@@ -344,6 +355,15 @@ def _print_setup(ws: Any, header_row: int | None) -> None:
     ws.print_options.gridLines = False
 
 
+def current_period(register: Register) -> str | None:
+    """The latest period in the master, for a kind reported by period: the one partners fill."""
+    name = register.kind.role("period")
+    if name is None or name not in register.frame.columns:
+        return None
+    periods = ordered_periods(register.frame[name])
+    return periods[-1] if periods else None
+
+
 def _validations(ws: Any, kind: Any, order: list[str], first: int, last: int) -> None:
     for j, name in enumerate(order, start=1):
         f = kind.field(name)
@@ -355,6 +375,20 @@ def _validations(ws: Any, kind: Any, order: list[str], first: int, last: int) ->
                 type="list", formula1='"' + ",".join(f.vocabulary) + '"', allow_blank=True
             )
             dv.error = f"Choose one of: {', '.join(f.vocabulary)}"
+            dv.errorTitle = f.title
+            dv.showErrorMessage = True
+        elif f.type in ("integer", "number") and f.min is not None and f.max is not None:
+            low, high = (f"{v:g}" for v in (f.min, f.max))
+            dv = DataValidation(
+                type="whole" if f.type == "integer" else "decimal",
+                operator="between",
+                formula1=low,
+                formula2=high,
+                allow_blank=True,
+            )
+            dv.error = (
+                f"Enter a {'whole ' if f.type == 'integer' else ''}number from {low} to {high}"
+            )
             dv.errorTitle = f.title
             dv.showErrorMessage = True
         elif f.type == "date":
@@ -403,6 +437,15 @@ def _instructions(
     editable = [register.headers[n] for n in order if kind.field(n).partner_edits]
     locked = [register.headers[n] for n in order if not kind.field(n).partner_edits]
     lines += [("You fill in", ", ".join(editable)), ("Locked", ", ".join(locked))]
+    current = current_period(register)
+    if current is not None:
+        lines.append(
+            (
+                "Period to fill",
+                f"{current}: its rows are marked yellow. Rows of earlier periods are locked; "
+                "ask the coordinator to correct one.",
+            )
+        )
     for name in order:
         f = kind.field(name)
         if f.vocabulary and f.partner_edits:

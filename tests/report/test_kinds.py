@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from builders import Sheet, build
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from report.kind_masters import (
@@ -24,7 +25,7 @@ from report.kind_masters import (
     indicators_master,
     risks_master,
 )
-from test_keys import cell_of
+from test_keys import cell_of, cells, changed
 
 from sync.cli import cli
 from sync.read.table import read_register
@@ -344,3 +345,98 @@ def test_action_plans_go_through_the_cycle_by_status_theme_and_position(tmp_path
     themes = [r[0] for r in tables.tables["summary"][1][1:]]
     assert themes == ["Property Services", "Procurement"]
     assert tables.covers["overdue"] == "Covers: At 20 March 2007"
+
+
+# issued returns -----------------------------------------------------------------------------
+def issued(tmp_path: Path, master: Path, partner: str) -> Any:
+    out = tmp_path / "issued"
+    result = run("issue", str(master), "--out", str(out), "--today", "2009-01-05")
+    assert result.exit_code == 0, result.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(out / f"{partner}.xlsx")["Return"]
+
+
+def validations(ws: Any) -> dict[str, tuple[str, str | None, str | None]]:
+    """Each validated column's header -> (type, first formula, second formula)."""
+    header = {c.column_letter: c.value for c in ws[5]}
+    found = {}
+    for dv in ws.data_validations.dataValidation:
+        letter = str(dv.sqref).split(":")[0].rstrip("0123456789")
+        found[header[letter]] = (dv.type, dv.formula1, dv.formula2)
+    return found
+
+
+def test_an_indicator_return_opens_the_current_period_and_locks_earlier_ones(
+    tmp_path: Path,
+) -> None:
+    ws = issued(tmp_path, indicators_master(tmp_path / "pis.xlsx"), "Chorley")
+    header = {c.value: c.column for c in ws[5]}
+    assert PERIODS[-1] in ws["A3"].value and "earlier periods are locked" in ws["A3"].value
+    seen = set()
+    for row in ws.iter_rows(min_row=6, max_row=5 + len(INDICATORS) * len(PERIODS)):
+        period = row[header["Period"] - 1].value
+        actual, rag = row[header["Actual"] - 1], row[header["RAG"] - 1]
+        target = row[header["Target"] - 1]
+        seen.add(period)
+        assert target.protection.locked  # the coordinator's column, every period
+        if period == PERIODS[-1]:
+            assert not actual.protection.locked and not rag.protection.locked
+            assert actual.fill.fgColor.rgb.endswith("FFF2CC")
+        else:
+            assert actual.protection.locked and rag.protection.locked
+    assert seen == set(PERIODS)
+    assert validations(ws)["RAG"] == ("list", '"Red,Amber,Green"', None)
+
+
+def test_a_risk_return_offers_its_statuses_and_scores_as_drop_downs(tmp_path: Path) -> None:
+    ws = issued(tmp_path, risks_master(tmp_path / "risks.xlsx"), "Burnley")
+    found = validations(ws)
+    assert found["Status"] == ("list", '"Open,Closed,Escalated"', None)
+    assert found["Likelihood"] == ("whole", "1", "5")
+    assert found["Risk Score"] == ("whole", "1", "25")
+    assert found["Residual Impact"] == ("whole", "1", "5")
+    header = {c.value: c.column for c in ws[5]}
+    assert not ws.cell(6, header["Mitigation"]).protection.locked
+    assert ws.cell(6, header["Risk Owner"]).protection.locked
+
+
+def test_an_action_plan_return_offers_its_own_statuses(tmp_path: Path) -> None:
+    ws = issued(tmp_path, action_plan_master(tmp_path / "plan.xlsx"), "Chorley")
+    assert validations(ws)["Status"] == (
+        "list", '"Not started,In progress,Complete,Closed,Paused"', None)  # fmt: skip
+    header = {c.value: c.column for c in ws[5]}
+    assert not ws.cell(6, header["Current Position"]).protection.locked
+    assert ws.cell(6, header["Target Date"]).protection.locked
+
+
+# push ---------------------------------------------------------------------------------------
+def own_tracker(path: Path, header: list[str], rows: list[list[Any]], partner: str) -> Path:
+    """A partner's own tracker: its rows of the master, without the Partner column."""
+    keep = [i for i, h in enumerate(header) if h != "Partner"]
+    mine = [[r[i] for i in keep] for r in rows if r[0] == partner]
+    return build(path, Sheet("Register", [header[i] for i in keep], mine, titles=["Our return"]))
+
+
+def test_push_brings_the_coordinators_columns_into_a_partners_own_tracker(tmp_path: Path) -> None:
+    from report.kind_masters import INDICATOR_HEADER, RISK_HEADER, indicator_rows, risk_rows
+
+    cases = [
+        (risks_master, RISK_HEADER, risk_rows(), "risks", "owner", {"ref": "R02"}, "Director of Finance"),
+        (indicators_master, INDICATOR_HEADER, indicator_rows(), "indicators", "target",
+         {"code": "NI 181", "period": PERIODS[-1]}, 11.0),
+    ]  # fmt: skip
+    for make, header, rows, kind, field, at, value in cases:
+        master = make(tmp_path / f"{kind}.xlsx")
+        patch(master, master, {cell_of(master, kind, field, partner="Chorley", **at): value})
+        tracker = own_tracker(tmp_path / "Chorley.xlsx", header, rows, "Chorley")
+        before = cells(tracker)
+        result = run("push", str(master), str(tracker))
+        assert result.exit_code == 0, result.output
+        diff = changed(before, cells(tracker), "Register")
+        assert diff == {
+            cell_of(tracker, kind, field, **at): (
+                before[cell_of(tracker, kind, field, **at)],
+                value,
+            )
+        }
