@@ -558,7 +558,7 @@ def report(master: Path, out: Path, today: Any, partner: str | None, schema: str
     \b
         xlsync report workbooks/master.xlsx --out report.html --today 2007-03-20
     """
-    from sync.report.committee import build_report
+    from sync.report.build import build_report
 
     written = build_report(master, out, today=_date(today), partner=partner, schema=schema)
     click.echo(f"Wrote {written}", err=True)

@@ -62,7 +62,7 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
     telling each step as the command an officer would type, what it did and what comes next."""
     from sync.issue import issue_returns
     from sync.merge.run import merge_files
-    from sync.report.committee import build_report
+    from sync.report.build import build_report
     from sync.status import master_status
     from sync.workbooks import validate_workbooks
     from sync.write.patch import patch

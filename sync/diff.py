@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.merge.three_way import same
+from sync.model import jsonable
 from sync.read.open import open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
@@ -46,8 +47,6 @@ class Diff:
         return bool(self.added or self.removed or self.changed)
 
     def to_dict(self) -> dict[str, Any]:
-        from sync.report.data import jsonable
-
         return {
             "old": self.old,
             "new": self.new,

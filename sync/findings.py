@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync.model import jsonable
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -107,8 +109,6 @@ class Finding:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
 
     def to_dict(self) -> dict[str, Any]:
-        from sync.report.data import jsonable
-
         return {
             "severity": self.severity,
             "sheet": self.sheet,
@@ -117,7 +117,7 @@ class Finding:
             "column": self.column,
             "field": self.field,
             "value": jsonable(self.value),
-            "rule": self.code,
+            "code": self.code,
             "message": self.message,
         }
 

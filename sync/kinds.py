@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from sync.errors import SchemaError
+from sync.rulespec import SPECS
 
 FIELD_TYPES = ("text", "ref", "date", "number", "integer")
 OWNERS = ("partner", "coordinator")
@@ -356,14 +357,12 @@ def _rule(
     fail: Any,
 ) -> Rule:
     """One entry of `rules:`, its parameters checked and the missing ones taken from roles."""
-    from sync.rules import RULES  # the catalogue of rule names lives beside their code
-
     if not isinstance(item, Mapping) or "rule" not in item:
         raise fail(f"each rule in {where} needs a 'rule' name")
     name = str(item["rule"])
-    impl = RULES.get(name)
+    impl = SPECS.get(name)
     if impl is None:
-        raise fail(f"unknown rule {name!r}; known rules: {', '.join(sorted(RULES))}")
+        raise fail(f"unknown rule {name!r}; known rules: {', '.join(sorted(SPECS))}")
     given = {str(k): v for k, v in item.items() if k not in ("rule", "field", "when", "unless")}
     for param in given:
         if param not in impl.params:

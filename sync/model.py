@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,4 +104,14 @@ def clean(value: Any) -> Any:
         return value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, str | date | datetime):
         return value.item()
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    """A value as a JSON scalar: dates as ISO strings, numpy and pandas values as plain ones."""
+    value = clean(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
     return value

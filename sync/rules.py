@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ import pandas as pd
 
 from sync.keys import record_keys
 from sync.kinds import Kind, Rule
+from sync.rulespec import SPECS, RuleSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,33 +26,19 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
-class Param:
-    """A parameter a rule takes in the schema file: a field, a list of fields or a list of
-    values; when the file leaves it out, the field or values of the kind's `role`."""
-
-    sort: str  # "field", "fields" or "values"
-    role: str | None = None
-    required: bool = True
-
-
-@dataclass(frozen=True, slots=True)
 class RuleImpl:
-    """A rule: `passes` gives True per record that satisfies it; `explain` names the field to
-    point at and the message parameters for one that does not.
+    """A rule: what it takes in a schema file (`spec`); `passes` gives True per record that
+    satisfies it; `explain` names the field to point at and the message parameters for one
+    that does not."""
 
-    Its fields come from the schema: `field` (or the kind's `field_role`), the `when` and
-    `unless` conditions (by default, with `when_done`/`unless_done`, "the status is one
-    of the done values"), and its own `params`.
-    """
-
-    code: str
+    spec: RuleSpec
     fields: Callable[[Rule, Kind], tuple[str, ...]]
     passes: Callable[[pd.DataFrame, Rule, Context], pd.Series]
     explain: Callable[[Mapping[str, Any], Rule, Context], tuple[str, dict[str, Any]]]
-    params: Mapping[str, Param] = field(default_factory=dict)
-    field_role: str | None = None
-    when_done: bool = False
-    unless_done: bool = False
+
+    @property
+    def code(self) -> str:
+        return self.spec.code
 
 
 def _col(df: pd.DataFrame, name: str | None) -> pd.Series:
@@ -287,51 +274,27 @@ def _rule_field(rule: Rule, kind: Kind) -> tuple[str, ...]:
 
 RULES: dict[str, RuleImpl] = {
     "needs-progress": RuleImpl(
-        "needs-progress",
+        SPECS["needs-progress"],
         lambda r, k: (*r.when, *(h for h in [_history_field(k)] if h)),
         _needs_progress,
         _needs_progress_explain,
-        when_done=True,
     ),
-    "not-future": RuleImpl(
-        "future-date", _rule_field, _not_future, _not_future_explain, field_role="updated"
-    ),
-    "overdue": RuleImpl(
-        "overdue", _rule_field, _overdue, _overdue_explain, field_role="due", unless_done=True
-    ),
+    "not-future": RuleImpl(SPECS["not-future"], _rule_field, _not_future, _not_future_explain),
+    "overdue": RuleImpl(SPECS["overdue"], _rule_field, _overdue, _overdue_explain),
     "rag-status": RuleImpl(
-        "rag-status",
-        _params("rag", "status"),
-        _rag_status,
-        _rag_status_explain,
-        params={
-            "rag": Param("field", "rag"),
-            "status": Param("field", "status"),
-            "done": Param("values", "done"),
-            "paused": Param("values", required=False),  # statuses Green does not fit
-        },
+        SPECS["rag-status"], _params("rag", "status"), _rag_status, _rag_status_explain
     ),
     "indicator-rag": RuleImpl(
-        "indicator-rag",
+        SPECS["indicator-rag"],
         _params("rag", "actual", "target", "polarity"),
         _indicator_rag,
         _indicator_rag_explain,
-        params={
-            "rag": Param("field", "rag"),
-            "actual": Param("field"),
-            "target": Param("field"),
-            "polarity": Param("field"),
-        },
     ),
     "risk-score": RuleImpl(
-        "risk-score",
-        _params("score", "factors"),
-        _risk_score,
-        _risk_score_explain,
-        params={"score": Param("field"), "factors": Param("fields")},
+        SPECS["risk-score"], _params("score", "factors"), _risk_score, _risk_score_explain
     ),
     "unique-key": RuleImpl(
-        "duplicate-key", lambda r, k: (k.record_field,), _unique_key, _unique_key_explain
+        SPECS["unique-key"], lambda r, k: (k.record_field,), _unique_key, _unique_key_explain
     ),
 }
 

@@ -39,4 +39,4 @@ def test_validating_a_workbook_with_findings_leaves_nothing_on_stderr(tmp_path: 
     cli = [sys.executable, "-c", run, "validate", str(path), "--format", "json"]
     out = subprocess.run(cli, capture_output=True, text=True)
     assert out.returncode == 1 and out.stderr == ""
-    assert [f["rule"] for f in json.loads(out.stdout)["files"][0]["findings"]] == ["not-allowed"]
+    assert [f["code"] for f in json.loads(out.stdout)["files"][0]["findings"]] == ["not-allowed"]

@@ -222,4 +222,4 @@ def test_a_tampered_base_is_merged_two_way_with_a_warning(tmp_path: Path) -> Non
     wb.save(path)
     result = run("merge", str(master), str(path), "--dry-run", "--format", "json")
     findings = json.loads(result.output)["returns"][0]["findings"]
-    assert "base-tampered" in [f["rule"] for f in findings]
+    assert "base-tampered" in [f["code"] for f in findings]

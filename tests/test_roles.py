@@ -89,7 +89,7 @@ def test_a_councils_own_kind_drives_validate_status_and_report(tmp_path: Path) -
         "validate", str(book), "--schema", str(schema), "--today", TODAY, "--format", "json"
     )
     findings = json.loads(result.output)["files"][0]["findings"]
-    found = sorted((f["rule"], f["cell"]) for f in findings)
+    found = sorted((f["code"], f["cell"]) for f in findings)
     assert found == [
         ("future-date", "I4"),  # Burnley's last seen
         ("needs-progress", "H3"),  # done without a note
@@ -126,7 +126,7 @@ def test_a_councils_edit_to_done_changes_validate_status_and_report_alike(tmp_pa
             "validate", str(master), "--schema", schema, "--today", TODAY, "--format", "json"
         )
         findings = json.loads(result.output)["files"][0]["findings"]
-        checked = sum(f["rule"] == "overdue" for f in findings)
+        checked = sum(f["code"] == "overdue" for f in findings)
         result = run(
             "status", str(master), "--schema", schema, "--today", TODAY, "--format", "json"
         )
@@ -212,4 +212,4 @@ def test_a_pattern_finding_shows_the_example_the_schema_gives(tmp_path: Path) ->
     )
     result = run("validate", str(book), "--schema", str(schema), "--format", "json")
     (finding,) = json.loads(result.output)["files"][0]["findings"]
-    assert finding["rule"] == "bad-pattern" and "LPI 7" in finding["message"]
+    assert finding["code"] == "bad-pattern" and "LPI 7" in finding["message"]

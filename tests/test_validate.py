@@ -207,7 +207,7 @@ def test_cli_validate_exit_codes_and_json(tmp_path: Path) -> None:
             "column": "Status",
             "field": "status",
             "value": "Maybe",
-            "rule": "not-allowed",
+            "code": "not-allowed",
             "message": "Status 'Maybe' is not one of: Not started, In progress, Complete, Closed, Paused",
         }
     ]

@@ -142,42 +142,6 @@ def long_date(when: date) -> str:
     return f"{when.day} {when:%B %Y}"
 
 
-def build_report(
-    master: str | Path,
-    out: str | Path,
-    *,
-    today: date | None = None,
-    partner: str | None = None,
-    schema: str | Path | Kind | None = None,
-) -> Path:
-    """Write the committee report for `master` to `out`: a workbook (.xlsx) or a page (.html)."""
-    suffix = Path(out).suffix.lower()
-    if suffix not in (".xlsx", ".html"):
-        raise XlsyncError("report output must end .xlsx or .html", out)
-    from sync.report.kinds import collect_kind_report, report_form
-
-    book = open_book(master)
-    kind = recognise_kind(book, schema)
-    if report_form(kind) != "monitoring":
-        # indicators, risks, action plans: each in the form its readers expect
-        found = collect_kind_report(master, today=today, partner=partner, kind=kind, book=book)
-        if suffix == ".xlsx":
-            from sync.report.kind_workbook import write_kind_workbook
-
-            return write_kind_workbook(found, Path(out))
-        from sync.report.kind_html import write_kind_html
-
-        return write_kind_html(found, Path(out))
-    report = collect_report(master, today=today, partner=partner, schema=kind)
-    if suffix == ".xlsx":
-        from sync.report.workbook import write_workbook
-
-        return write_workbook(report, Path(out))
-    from sync.report.html import write_html
-
-    return write_html(report, Path(out))
-
-
 def collect_report(
     master: str | Path,
     *,

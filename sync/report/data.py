@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Any
 
 from sync.cells import column_letter
 from sync.kinds import Kind
-from sync.model import Register, clean
-
-
-def jsonable(value: Any) -> Any:
-    """A value as a JSON scalar: dates as ISO strings, numpy and pandas values as plain ones."""
-    value = clean(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return value
+from sync.model import Register, jsonable
 
 
 def register_to_dict(register: Register) -> dict[str, Any]:

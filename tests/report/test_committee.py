@@ -7,9 +7,9 @@ from pathlib import Path
 
 from report.masters import TODAY
 
+from sync.report.build import build_report
 from sync.report.committee import (
     Entry,
-    build_report,
     collect_report,
     full_history,
     split_entries,

@@ -15,7 +15,7 @@ import pytest
 from report.masters import EXPECTED_HISTORY, ROWS, TODAY, build_master, count_master
 
 from sync.errors import XlsyncError
-from sync.report.committee import build_report
+from sync.report.build import build_report
 
 
 @dataclass

@@ -17,7 +17,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from report.masters import EXPECTED_HISTORY, TODAY, build_master, count_master
 
-from sync.report.committee import build_report
+from sync.report.build import build_report
 
 CHART_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 SERIES = ".//c:ser"  # a chart series element  # codespell:ignore ser
