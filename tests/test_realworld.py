@@ -102,3 +102,22 @@ def test_a_workbook_of_no_kind_is_refused_naming_the_closest_sheet(name: str) ->
         warnings.simplefilter("ignore")
         with pytest.raises(NoTableFound, match=r"closest: sheet .* lacks "):
             read_register(path)
+
+
+@pytest.mark.parametrize("seen", MEASURED["detected"], ids=lambda s: s["file"])
+def test_the_kind_and_sheet_are_found_without_being_named(seen: dict[str, Any]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reg = read_register(_path(seen["file"]))
+    assert (reg.kind.name, reg.sheet, len(reg)) == (seen["kind"], seen["sheet"], seen["records"])
+
+
+@pytest.mark.parametrize("table", MEASURED["several_sheets"], ids=lambda t: t["file"])
+def test_a_table_over_several_sheets_is_read_whole(table: dict[str, Any]) -> None:
+    path = _path(table["file"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reg = read_register(path, schema=kind_from_dict(infer_schema(path)))
+    assert len(reg) == table["records"]
+    counts = {name: reg.record_sheets.count(name) for name in table["sheets"]}
+    assert counts == table["sheets"]

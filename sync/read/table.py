@@ -291,13 +291,7 @@ class TableWalk:
         if not filled or (prompts and key_blank):
             return self._skip(row, "placeholder row")  # a template's row still to choose
         if self._is_repeated_header(filled):
-            if not self.repeats:
-                self.first_repeat_at = len(self.records)
-            self.repeats += 1
-            self._mark()
-            self.block, self.pending_heading = self.pending_heading, None
-            self.example_until = row + EXAMPLE_ROWS
-            return self._skip(row, "repeated header")
+            return self._repeated_header(row)
         values = dict(zip(self.names, mapped, strict=True))
         has_key = not _blank(values.get(self.key_field))
         lone_text = len(filled) == 1 and not looks_like_ref(first_of(filled))
@@ -306,13 +300,37 @@ class TableWalk:
             return self._skip(row, "block heading")
         if self.records and gap >= GAP_ROWS and (not has_key or lone_text):
             return False  # notes, a questionnaire or another table after a gap
-        first_text = next(iter(filled.values()))
+        first_text = first_of(filled)
         if isinstance(first_text, str) and _TOTALS.match(first_text.strip()) and self.records:
             return False
+        why = self._template_row(row, filled, texts, values, has_key)
+        if why is not None:
+            return self._skip(row, why)
+        return self._shape(row, filled, values, mapped)
+
+    def _repeated_header(self, row: int) -> bool:
+        """The header again: a new block starts, under the heading seen just above it."""
+        if not self.repeats:
+            self.first_repeat_at = len(self.records)
+        self.repeats += 1
+        self._mark()
+        self.block, self.pending_heading = self.pending_heading, None
+        self.example_until = row + EXAMPLE_ROWS
+        return self._skip(row, "repeated header")
+
+    def _template_row(
+        self,
+        row: int,
+        filled: dict[int, Any],
+        texts: list[str],
+        values: dict[str, Any],
+        has_key: bool,
+    ) -> str | None:
+        """Why a row a template carries is not a record, or None if it may be one."""
         if row <= self.example_until and any(_EXAMPLE.match(t) for t in texts):
-            return self._skip(row, "example row")
+            return "example row"
         if len(filled) == 1 and texts and _INSTRUCTION.match(texts[0]) and len(texts[0]) > 16:
-            return self._skip(row, "instructions")
+            return "instructions"
         mapped_filled = [n for n, v in values.items() if not _blank(v)]
         if (
             mapped_filled == [self.key_field]
@@ -321,10 +339,10 @@ class TableWalk:
             and looks_like_ref(values[self.key_field])
             and not any(self.merged_width.get((row, c), 1) > 1 for c in filled)
         ):
-            return self._skip(row, "numbered empty row")  # a template's row waiting for data
+            return "numbered empty row"  # a template's row waiting for data
         if not has_key and not self.records and not _has_text(values, self.key_field):
-            return self._skip(row, "no key above the first record")  # a totals line, say
-        return self._shape(row, filled, values, mapped)
+            return "no key above the first record"  # a totals line, say
+        return None
 
     def _shape(
         self, row: int, filled: dict[int, Any], values: dict[str, Any], mapped: list[Any]
