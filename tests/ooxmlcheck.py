@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import sys
@@ -47,9 +48,17 @@ def findings(path: Path) -> set[tuple[str, str, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _source_findings(path: str, _stamp: tuple[int, int]) -> frozenset[tuple[str, str, str]]:
+    return frozenset(findings(Path(path)))
+
+
 def new_findings(source: Path | None, written: Path) -> list[str]:
     """Findings on `written` that `source` (the file it was made from) did not have."""
-    before = findings(source) if source is not None else set()
+    before: frozenset[tuple[str, str, str]] = frozenset()
+    if source is not None:  # a source checked once however many files are made from it
+        stat = source.stat()
+        before = _source_findings(str(source.resolve()), (stat.st_mtime_ns, stat.st_size))
     seen = {(part, rule) for part, rule, _ in before}
     return sorted(
         f"{written.name}: {part} [{rule}] {message}"

@@ -81,7 +81,7 @@ def _grid(path: Path) -> dict[tuple[int, int], object]:
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(sheet=sheets(), row=st.integers(1, 12), col=st.integers(1, 6))
 def test_a_write_lands_where_the_reader_looks(
