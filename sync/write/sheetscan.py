@@ -80,7 +80,7 @@ class SheetScan:
     _row_nums: list[int] = field(default_factory=list)
     _cells_cache: dict[int, list[CellSpan]] = field(default_factory=dict)
     _found: dict[int, RowSpan] = field(default_factory=dict)
-    _plain: bool | None = None  # sheetData holds no CDATA or comment
+    _plain: bool | None = None  # sheetData holds no CDATA or comment, every row its number
     _found_nums: list[int] = field(default_factory=list)
     _memo: dict[str, RowSpan | None] = field(default_factory=dict)
 
@@ -263,7 +263,15 @@ class SheetScan:
             return self._found[r]
         sd, text = self.sheet_data, self.text
         if self._plain is None:
-            self._plain = not sd.empty and text.find("<!", sd.inner_start, sd.inner_end) < 0
+            # and every row numbered as Excel writes it: a row without a number is placed
+            # by its cells (see _place_rows), which only the full index does
+            rq = self.qn("row")
+            self._plain = (
+                not sd.empty
+                and text.find("<!", sd.inner_start, sd.inner_end) < 0
+                and text.count(f"<{rq}", sd.inner_start, sd.inner_end)
+                == text.count(f'<{rq} r="', sd.inner_start, sd.inner_end)
+            )
         if not self._plain:
             return None
         # rows are in order: search on from the nearest row found above this one
