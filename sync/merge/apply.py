@@ -8,7 +8,7 @@ from typing import Any
 
 from sync.cells import CellRef
 from sync.keys import normalise_partner, normalise_ref
-from sync.merge.plan import MergePlan
+from sync.merge.plan import HistoryEntry, MergePlan
 from sync.merge.three_way import comparable
 from sync.model import Register
 from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows_soon, key_meta
@@ -79,12 +79,7 @@ def edits_for(
     )
 
     history = _clean_rows(existing_history, HISTORY_HEADER)
-    known = {(normalise_partner(r[1]), normalise_ref(r[2]), comparable(r[3])) for r in history}
-    for entry in plan.history:
-        mark = (normalise_partner(entry.partner), normalise_ref(entry.ref), comparable(entry.text))
-        if mark in known:
-            continue  # merging the same return again adds nothing
-        known.add(mark)
+    for entry in new_history(plan, history):
         history.append([entry.when, entry.partner, entry.ref, entry.text, entry.source, stamp])
     edits.sheets.append(
         NewSheet(
@@ -98,6 +93,19 @@ def edits_for(
     return edits
 
 
+def new_history(plan: MergePlan, history: list[list[Any]]) -> list[HistoryEntry]:
+    """The plan's history entries not yet in `history` (the sheet's rows below its header):
+    merging the same return again adds nothing."""
+    known = {(normalise_partner(r[1]), normalise_ref(r[2]), comparable(r[3])) for r in history}
+    out = []
+    for entry in plan.history:
+        mark = (normalise_partner(entry.partner), normalise_ref(entry.ref), comparable(entry.text))
+        if mark not in known:
+            known.add(mark)
+            out.append(entry)
+    return out
+
+
 def row_edits(plan: MergePlan, register: Register) -> Any:
     """The writer's Edits for a plan's changed cells and the rows it adds below the table
     (each new row styled like the last record), for a master or a partner's tracker."""
@@ -105,7 +113,8 @@ def row_edits(plan: MergePlan, register: Register) -> Any:
 
     edits = Edits()
     for change in plan.changes:
-        edits.cells[change.cell] = cell_value(change.new)
+        if change.cell.row <= register.last_row:  # a row added is written whole, below
+            edits.cells[change.cell] = cell_value(change.new)
     if plan.added:
         rows = [
             {
@@ -145,7 +154,13 @@ def apply_plan(
     """Write the plan into `target` (the master, or --out). A plan that changes nothing writes nothing."""
     from sync.write.patch import patch_workbook, read_source_soon
 
-    if plan.is_empty:
+    if not (
+        plan.changes
+        or plan.added
+        or new_history(plan, _clean_rows(existing_history, HISTORY_HEADER))
+    ):
+        # a merge that changes nothing writes nothing: a conflict reported again, or a note
+        # whose history is already kept, is no change
         return None, None
     # the master is read (and inflated) again for writing on another core, while the
     # edits are made ready here

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +12,8 @@ from sync.cells import CellRef
 from sync.findings import Finding
 from sync.keys import map_distinct, normalise_partner
 from sync.kinds import Kind
-from sync.merge.three_way import Outcome, comparable, decide
+from sync.merge.matching import Match, match_rows
+from sync.merge.three_way import NOTHING, RecordDecision, comparable, decide_record, same
 from sync.tables import Record, Table, Values
 
 
@@ -69,6 +71,18 @@ class RejectedEdit:
 
 
 @dataclass(frozen=True, slots=True)
+class Cleared:
+    """A cell the partner cleared in the return: a blank never erases the master's value."""
+
+    partner: str
+    ref: str
+    field: str
+    kept: Any  # the master's value, kept
+    cell: CellRef  # the master's cell
+    source: str  # the return's cell
+
+
+@dataclass(frozen=True, slots=True)
 class Missing:
     partner: str
     ref: str
@@ -109,12 +123,9 @@ class MergePlan:
     missing: list[Missing] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     rejected_edits: list[RejectedEdit] = field(default_factory=list)
+    cleared: list[Cleared] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
     agreed: dict[str, dict[str, Values]] = field(default_factory=dict)  # partner -> key -> values
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.changes or self.added or self.history)
 
 
 def plan_merge(
@@ -129,213 +140,253 @@ def plan_merge(
     history_field: str | None = None,
     date_field: str | None = None,
 ) -> MergePlan:
-    """The merge plan for `returns` into `master`. Later returns see earlier ones' changes.
+    """The merge plan for `returns` into `master`. Later returns see earlier ones' changes
+    and rows, so merging returns together or one command each comes to the same master.
 
     Only fields both tables have are compared; the key and partner columns never change.
-    `state` holds, per partner, the values last agreed (the base for returns that do not
-    carry their own).
+    `state` holds, per partner, the values last agreed: the base of a record that a return
+    does not carry its own base for.
     """
     plan = MergePlan(master=master.path)
-    # the master's values as the merge goes; a record is copied when a return first reaches it
-    current: dict[str, Values] = {}
-    lent: set[str] = set()  # keys whose `current` values are also an agreed view
-    by_key = {r.key: r for r in master.records}
-    owned_by_partner = {f.name: f.partner_edits for f in kind.fields}
-    pending_new: dict[str, AddedRow] = {}
-    state = state or {}
-    fixed = {kind.partner_field, "section", *kind.identity}  # a changed key is another record
-    compared = {n for n in master.columns if n not in fixed}
-    by_partner: dict[str, list[Record]] = {}
-    owners = (
-        map_distinct(normalise_partner, [rec.partner for rec in master.records])
-        if keyed_by_partner
-        else [""] * len(master.records)
-    )
-    for rec, who in zip(master.records, owners, strict=True):
-        by_partner.setdefault(who, []).append(rec)
-
+    merge = _Merge(kind, master, plan, keyed_by_partner, prefer, state or {})
+    merge.history_field = history_field
+    merge.date_field = date_field
     for ret in returns:
-        outcome = ReturnOutcome(path=ret.table.path, partner=ret.partner, status="unchanged")
-        outcome.findings = list(ret.findings)
+        outcome = ReturnOutcome(
+            ret.table.path, ret.partner, "unchanged", findings=list(ret.findings)
+        )
         plan.returns.append(outcome)
         has_errors = any(f.severity == "error" for f in ret.findings)
         if has_errors and not accept_valid_rows:
             outcome.status = "rejected"
             outcome.reason = "the return has validation errors"
             continue
-        base = ret.base if ret.base is not None else state.get(normalise_partner(ret.partner))
-        agreed = plan.agreed.setdefault(normalise_partner(ret.partner), {})
-        seen: set[str] = set()
-        skipped_rows = 0
-        for rec in ret.table.records:
-            if rec.row in ret.bad_rows:
-                skipped_rows += 1
-                continue
-            if not rec.label:
-                continue
-            seen.add(rec.key)
-            master_rec = by_key.get(rec.key)
-            if master_rec is None:
-                if rec.key in pending_new:
-                    continue
-                values = {k: v for k, v in rec.values.items() if comparable(v) is not None}
-                if kind.partner_field:
-                    values[kind.partner_field] = ret.partner
-                added = AddedRow(
-                    ret.partner, rec.label, values, ret.table.source(rec, kind.record_field)
-                )
-                pending_new[rec.key] = added
-                plan.added.append(added)
-                outcome.added += 1
-                agreed[rec.key] = dict(values)
-                if history_field and values.get(history_field):
-                    plan.history.append(_history(rec, values, ret, history_field, date_field))
-                continue
-            # Copy on write: most records of a big merge change nothing, so the master's values
-            # and the agreed view are copied only when they first differ (two dicts a record
-            # otherwise, a third of a 300,000-row merge's memory). `now` is a private copy only
-            # once a change was applied and no agreed view holds it.
-            now = current.get(rec.key)
-            private = now is not None and rec.key not in lent
-            if now is None:
-                now = master_rec.values
-            rec_base = (base or {}).get(rec.key)
-            changed_note = False
-            # what the partner has now seen and agreed, field by field: the base next time
-            view_from: Values = rec_base if rec_base is not None else now
-            view: Values | None = None  # view_from with the changes below, once there are any
-            for name, theirs in rec.values.items():
-                if name not in compared:
-                    continue
-                held = now.get(name, _MISSING)
-                mine = None if held is _MISSING else held
-                if mine == theirs and type(mine) is type(theirs):
-                    # what decide() says first of equal values: SAME; the view takes theirs.
-                    # A view still unmade that would be copied from `now`, which already holds
-                    # this very value, would not differ: the common case, decided here.
-                    if view is None and (view_from is not now or held is _MISSING):
-                        view = _unless_same(view_from, name, theirs)
-                    if view is not None:
-                        view[name] = theirs
-                    continue
-                result = decide(
-                    mine,
-                    theirs,
-                    None if rec_base is None else rec_base.get(name),
-                    partner_owned=owned_by_partner[name],
-                    base_known=rec_base is not None,
-                )
-                if result is Outcome.SAME or (
-                    result is Outcome.KEEP and comparable(theirs) is not None
-                ):
-                    if view is None:
-                        view = _unless_same(view_from, name, theirs)
-                    if view is not None:
-                        view[name] = theirs
-                    continue
-                if result is Outcome.KEEP:
-                    continue
-                source = ret.table.source(rec, name)
-                cell = master.cell(master_rec, name)
-                assert cell is not None  # name is in master.columns
-                if result is Outcome.TAKE or (result is Outcome.CONFLICT and prefer == "return"):
-                    plan.changes.append(
-                        CellChange(ret.partner, master_rec.label, name, mine, theirs, cell, source)
-                    )
-                    if not private:  # view_from, if it is the old `now`, keeps its values
-                        now = current[rec.key] = dict(now)
-                        lent.discard(rec.key)
-                        private = True
-                    now[name] = theirs
-                    outcome.updated += 1
-                    changed_note |= name == history_field
-                if view is None and result is not Outcome.REJECT:
-                    view = _unless_same(view_from, name, theirs)
-                if result is Outcome.CONFLICT:
-                    plan.conflicts.append(
-                        Conflict(
-                            ret.partner,
-                            master_rec.label,
-                            name,
-                            None if rec_base is None else rec_base.get(name),
-                            mine,
-                            theirs,
-                            cell,
-                            source,
-                            kept=prefer,
-                        )
-                    )
-                    outcome.conflicts += 1
-                    if prefer == "return" and view is not None:
-                        view[name] = theirs
-                    # kept by the master: the base stays, so the conflict is shown until resolved
-                    # a partner's note in a conflict still joins the history: nothing is lost
-                    changed_note |= name == history_field
-                elif result is Outcome.TAKE and view is not None:
-                    view[name] = theirs
-                elif result is Outcome.REJECT:
-                    plan.rejected_edits.append(
-                        RejectedEdit(ret.partner, master_rec.label, name, mine, theirs, source)
-                    )
-                    outcome.rejected_edits += 1
-            if changed_note and history_field:
-                before = master_rec.values.get(history_field)
-                if comparable(before) is not None:
-                    # the note the master showed until now joins the history first: nothing is lost
-                    when = master_rec.values.get(date_field) if date_field else None
-                    plan.history.append(
-                        HistoryEntry(
-                            when if isinstance(when, date) else None,
-                            master_rec.partner or ret.partner,
-                            master_rec.label,
-                            str(before),
-                            master.source(master_rec, history_field),
-                        )
-                    )
-                plan.history.append(
-                    _history(rec, rec.values, ret, history_field, date_field, master_rec.label)
-                )
-            if view is None:
-                view = view_from  # unchanged: shared, never written to again
-                if view is now:
-                    lent.add(rec.key)
-            agreed[rec.key] = view
-        mine_only = by_partner.get(normalise_partner(ret.partner) if keyed_by_partner else "", [])
-        plan.missing += [Missing(ret.partner, r.label) for r in mine_only if r.key not in seen]
+        rows = [r for r in ret.table.records if r.row not in ret.bad_rows and r.label]
+        merge.one_return(ret, outcome, rows)
         if has_errors:
             outcome.status = "partial"
-            outcome.reason = f"{skipped_rows} row(s) with errors were not merged"
-        elif outcome.updated or outcome.added:
-            outcome.status = "merged"
+            skipped = sum(1 for r in ret.table.records if r.row in ret.bad_rows)
+            outcome.reason = f"{skipped} row(s) with errors were not merged"
+    merge.finish()
     return plan
 
 
-_MISSING = object()
+class _Merge:
+    """The master as the merge goes (values changed, rows added) and the plan it fills.
 
+    Values are never changed in place: a record's values are replaced by a new dict when a
+    return changes them, so the master's, the returns' and the bases' dicts can be shared
+    as agreed views (most records of a big merge change nothing: a copy each would be a third
+    of a 300,000-row merge's memory).
+    """
 
-def _unless_same(values: Values, name: str, value: Any) -> Values | None:
-    """None when `values` already holds `value` under `name` (the same type, equal), so a
-    view copied from it would not differ; otherwise that copy."""
-    held = values.get(name, _MISSING)
-    if held is not _MISSING and type(held) is type(value) and held == value:
-        return None
-    return dict(values)
+    def __init__(
+        self,
+        kind: Kind,
+        master: Table,
+        plan: MergePlan,
+        keyed: bool,
+        prefer: str,
+        state: Mapping[str, Mapping[str, Values]],
+    ) -> None:
+        self.kind, self.master, self.plan, self.keyed = kind, master, plan, keyed
+        self.prefer, self.state = prefer, state
+        self.history_field: str | None = None
+        self.date_field: str | None = None
+        self.records = {r.key: r for r in master.records}  # and rows added, as they are
+        self.now: dict[str, Values] = {}  # the values of records changed so far
+        self.new: dict[str, tuple[str, str]] = {}  # rows added: key -> (partner, source)
+        # beside plan.changes: the return that made each, and the record's key
+        self.changed_by: list[tuple[ReturnOutcome, str]] = []
+        self.again: set[str] = set()  # records changed by more than one return
+        fixed = {kind.partner_field, "section", *kind.identity}  # a changed key is another record
+        owned = {f.name: f.partner_edits for f in kind.fields}
+        self.fields = {n: owned[n] for n in master.columns if n not in fixed}
+        owners = (
+            map_distinct(normalise_partner, [rec.partner for rec in master.records])
+            if keyed
+            else [""] * len(master.records)
+        )
+        self.by_partner: dict[str, list[Record]] = {}
+        for rec, who in zip(master.records, owners, strict=True):
+            self.by_partner.setdefault(who, []).append(rec)
 
+    def values(self, key: str) -> Values:
+        held = self.now.get(key)
+        return self.records[key].values if held is None else held
 
-def _history(
-    rec: Record,
-    values: Values,
-    ret: ReturnInput,
-    history_field: str,
-    date_field: str | None,
-    ref: str | None = None,
-) -> HistoryEntry:
-    """The history entry of a return's note, under the ref as the master writes it."""
-    when = values.get(date_field) if date_field else None
-    return HistoryEntry(
-        when=when if isinstance(when, date) else None,
-        partner=ret.partner,
-        ref=ref or rec.label,
-        text=str(values.get(history_field) or ""),
-        source=ret.table.source(rec, history_field),
-    )
+    def one_return(self, ret: ReturnInput, outcome: ReturnOutcome, rows: list[Record]) -> None:
+        partner = normalise_partner(ret.partner)
+        agreed = self.plan.agreed.setdefault(partner, {})
+        prior = self.state.get(partner, {})
+        issued = ret.base
+        matches = match_rows(self.kind, rows, ret.partner, self.records, issued, keyed=self.keyed)
+        for match in matches:
+            if match.key not in self.records:
+                self.add_row(ret, outcome, match, agreed)
+                continue
+            base = None if issued is None else issued.get(match.key)
+            if base is None:  # not issued in this return: what the partner agreed last
+                base = agreed.get(match.key) or prior.get(match.key)
+            now = self.values(match.key)
+            decision = decide_record(
+                now, match.record.values, base, fields=self.fields, prefer=self.prefer
+            )
+            if decision is not NOTHING or match.retyped:
+                self.record(ret, outcome, match, now, decision)
+            view = now if base is None else base  # before this return's changes
+            agreed[match.key] = {**view, **decision.agreed} if decision.agreed else view
+        seen = {m.key for m in matches}
+        mine = self.by_partner.get(partner if self.keyed else "", [])
+        self.plan.missing += [Missing(ret.partner, r.label) for r in mine if r.key not in seen]
+
+    def add_row(
+        self, ret: ReturnInput, outcome: ReturnOutcome, match: Match, agreed: dict[str, Values]
+    ) -> None:
+        rec = match.record
+        values = {k: v for k, v in rec.values.items() if comparable(v) is not None}
+        if self.kind.partner_field:
+            values[self.kind.partner_field] = ret.partner
+        source = ret.table.source(rec, self.kind.record_field)
+        row = self.master.last_row + 1 + len(self.new)
+        self.records[match.key] = Record(match.key, ret.partner, rec.label, values, row)
+        self.new[match.key] = (ret.partner, source)
+        outcome.added += 1
+        agreed[match.key] = dict(values)
+        if self.history_field and values.get(self.history_field):
+            self.plan.history.append(self.note(ret, rec, values, rec.label))
+
+    def record(
+        self,
+        ret: ReturnInput,
+        outcome: ReturnOutcome,
+        match: Match,
+        now: Values,
+        decision: RecordDecision,
+    ) -> None:
+        """What the decision on one record means for the plan: changes, reports, history."""
+        plan, target, rec = self.plan, self.records[match.key], match.record
+        source = functools.partial(ret.table.source, rec)
+        for name in match.retyped:
+            plan.rejected_edits.append(
+                RejectedEdit(
+                    ret.partner,
+                    target.label,
+                    name,
+                    now.get(name),
+                    rec.values.get(name),
+                    source(name),
+                )
+            )
+        outcome.rejected_edits += len(match.retyped)
+        if decision.take:
+            for name, value in decision.take.items():
+                plan.changes.append(
+                    CellChange(
+                        ret.partner,
+                        target.label,
+                        name,
+                        now.get(name),
+                        value,
+                        self.cell(target, name),
+                        source(name),
+                    )
+                )
+                self.changed_by.append((outcome, match.key))
+            if match.key in self.now:
+                self.again.add(match.key)
+            self.now[match.key] = {**now, **decision.take}
+            outcome.updated += len(decision.take)
+        for c in decision.conflicts:
+            plan.conflicts.append(
+                Conflict(
+                    ret.partner,
+                    target.label,
+                    c.field,
+                    c.base,
+                    c.master,
+                    c.theirs,
+                    self.cell(target, c.field),
+                    source(c.field),
+                    kept=self.prefer,
+                )
+            )
+        outcome.conflicts += len(decision.conflicts)
+        for c in decision.rejected:
+            plan.rejected_edits.append(
+                RejectedEdit(
+                    ret.partner, target.label, c.field, c.master, c.theirs, source(c.field)
+                )
+            )
+        outcome.rejected_edits += len(decision.rejected)
+        for c in decision.cleared:
+            plan.cleared.append(
+                Cleared(
+                    ret.partner,
+                    target.label,
+                    c.field,
+                    c.master,
+                    self.cell(target, c.field),
+                    source(c.field),
+                )
+            )
+        note = self.history_field
+        if note and (note in decision.take or any(c.field == note for c in decision.conflicts)):
+            # a partner's note joins the history, in a conflict too: nothing is lost; the
+            # note the master showed until now joins it first
+            before = target.values.get(note)
+            if comparable(before) is not None:
+                when = target.values.get(self.date_field) if self.date_field else None
+                plan.history.append(
+                    HistoryEntry(
+                        when if isinstance(when, date) else None,
+                        target.partner or ret.partner,
+                        target.label,
+                        str(before),
+                        self.master.source(target, note),
+                    )
+                )
+            plan.history.append(self.note(ret, rec, rec.values, target.label))
+
+    def cell(self, target: Record, name: str) -> CellRef:
+        at = self.master.cell(target, name)
+        assert at is not None  # the fields compared are the master's columns
+        return at
+
+    def note(self, ret: ReturnInput, rec: Record, values: Values, ref: str) -> HistoryEntry:
+        """The history entry of a return's note, under the ref as the master writes it."""
+        assert self.history_field is not None
+        when = values.get(self.date_field) if self.date_field else None
+        return HistoryEntry(
+            when=when if isinstance(when, date) else None,
+            partner=ret.partner,
+            ref=ref,
+            text=str(values.get(self.history_field) or ""),
+            source=ret.table.source(rec, self.history_field),
+        )
+
+    def finish(self) -> None:
+        """Rows added with their final values; changes that came back to where the cell
+        started dropped (two returns of one partner taken in turn with --prefer return), so
+        a merge that changes nothing writes nothing; each return's status."""
+        plan = self.plan
+        plan.added = [
+            AddedRow(partner, self.records[key].label, self.values(key), source)
+            for key, (partner, source) in self.new.items()
+        ]
+        kept: list[CellChange] = []
+        for change, (outcome, key) in zip(plan.changes, self.changed_by, strict=True):
+            if (
+                key in self.again
+                and key not in self.new
+                and same(
+                    self.records[key].values.get(change.field), self.values(key).get(change.field)
+                )
+            ):
+                outcome.updated -= 1
+                continue
+            kept.append(change)
+        plan.changes = kept
+        for outcome in plan.returns:
+            if outcome.status == "unchanged" and (outcome.updated or outcome.added):
+                outcome.status = "merged"

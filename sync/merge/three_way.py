@@ -1,8 +1,11 @@
-"""The per-field merge rule: three-way when the base is known, ownership always."""
+"""The merge rule, per field and per record: three-way when the base is known, ownership always."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from typing import Any
 
@@ -68,3 +71,94 @@ def decide(
     if same(master, base):
         return Outcome.TAKE
     return Outcome.CONFLICT
+
+
+@dataclass(frozen=True, slots=True)
+class FieldCall:
+    """One field of a record where the return and the master part: the values on each side."""
+
+    field: str
+    master: Any
+    theirs: Any
+    base: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDecision:
+    """What one return does to one record: the values the master takes, what is reported,
+    and the fields whose agreed value (the base next time) becomes the return's."""
+
+    take: dict[str, Any]
+    conflicts: tuple[FieldCall, ...] = ()
+    rejected: tuple[FieldCall, ...] = ()
+    cleared: tuple[FieldCall, ...] = ()
+    agreed: dict[str, Any] = dataclass_field(default_factory=dict)
+
+
+_ABSENT = object()
+
+
+def decide_record(
+    master: Mapping[str, Any],
+    theirs: Mapping[str, Any],
+    base: Mapping[str, Any] | None,
+    *,
+    fields: Mapping[str, bool],
+    prefer: str = "master",
+) -> RecordDecision:
+    """The rule for one record: `decide` for each field of `fields` (True when partners edit
+    it) the return holds, against the master's values now and the base when known.
+
+    A conflict takes the return's value with `prefer="return"`. A blank where the partner was
+    sent a value (the base, else the master's) is reported as cleared: the master keeps its
+    value. The partner has agreed to each value they sent back unless it was rejected, kept
+    blank, or lost a conflict: that keeps the conflict shown until it is resolved.
+    """
+    sent = master if base is None else base  # what the partner was sent, or last agreed to
+    take: dict[str, Any] = {}
+    agreed: dict[str, Any] = {}
+    conflicts: list[FieldCall] = []
+    rejected: list[FieldCall] = []
+    cleared: list[FieldCall] = []
+    for name, value in theirs.items():
+        if name not in fields:
+            continue
+        held = master.get(name, _ABSENT)
+        if type(held) is type(value) and held == value:
+            # nearly every field of a big merge: the same, and agreed unless the base differs
+            if sent is not master:
+                was = sent.get(name, _ABSENT)
+                if not (type(was) is type(value) and was == value):
+                    agreed[name] = value
+            continue
+        if held is _ABSENT:
+            held = None
+        outcome = decide(
+            held,
+            value,
+            None if base is None else base.get(name),
+            partner_owned=fields[name],
+            base_known=base is not None,
+        )
+        if outcome is Outcome.KEEP and comparable(value) is None:
+            if comparable(sent.get(name)) is not None:
+                cleared.append(FieldCall(name, held, value, sent.get(name)))
+            continue
+        if outcome is Outcome.REJECT:
+            rejected.append(FieldCall(name, held, value, None if base is None else base.get(name)))
+            continue
+        if outcome is Outcome.CONFLICT:
+            conflicts.append(FieldCall(name, held, value, None if base is None else base.get(name)))
+            if prefer != "return":
+                continue
+        if outcome is Outcome.TAKE or outcome is Outcome.CONFLICT:
+            take[name] = value
+        was = sent.get(name, _ABSENT)
+        if not (type(was) is type(value) and was == value):
+            agreed[name] = value
+    if not (take or agreed or conflicts or rejected or cleared):
+        return NOTHING
+    return RecordDecision(take, tuple(conflicts), tuple(rejected), tuple(cleared), agreed)
+
+
+NOTHING = RecordDecision({})  # shared by every record a return leaves as it is: never changed
