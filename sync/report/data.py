@@ -144,4 +144,16 @@ def merge_to_dict(
             }
             for r in plan.rejected_edits
         ],
+        "cleared": [
+            {
+                "partner": c.partner,
+                "ref": c.ref,
+                "field": c.field,
+                "kept": jsonable(c.kept),
+                "cell": str(c.cell),
+                "source": c.source,
+                "message": f"cleared in the return; the master keeps {jsonable(c.kept)}",
+            }
+            for c in plan.cleared
+        ],
     }

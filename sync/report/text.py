@@ -310,6 +310,11 @@ def _render_changes(data: dict[str, Any], push: bool) -> str:
             [_differing(c, "master", "return") for c in data["rejected_edits"]],
             ["partner", "ref", "field", "master", "return", "source"],
         ),
+        (
+            "Cleared in the return (a blank never erases a value: the master keeps it)",
+            data.get("cleared", []),
+            ["partner", "ref", "field", "kept", "cell", "source"],
+        ),
         ("Missing from the return (kept in the master)", data["missing"], ["partner", "ref"]),
     ]
     for title, items, keys in sections:
