@@ -238,7 +238,13 @@ class _Merge:
             agreed[match.key] = {**view, **decision.agreed} if decision.agreed else view
         seen = {m.key for m in matches}
         mine = self.by_partner.get(partner if self.keyed else "", [])
-        self.plan.missing += [Missing(ret.partner, r.label) for r in mine if r.key not in seen]
+        # rows issued in this return and gone from it; a return without a base (a partner's own
+        # copy, or an old one) cannot say what it was sent: every row of theirs not in it
+        self.plan.missing += [
+            Missing(ret.partner, r.label)
+            for r in mine
+            if r.key not in seen and (issued is None or r.key in issued)
+        ]
 
     def add_row(
         self, ret: ReturnInput, outcome: ReturnOutcome, match: Match, agreed: dict[str, Values]

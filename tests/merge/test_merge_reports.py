@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sync import read_register
 from sync.cli import cli
 from sync.issue import issue_returns
+from sync.state import BASE_SHEET
 
 HEADER = [
     "Partner",
@@ -60,6 +61,17 @@ ROWS: list[Any] = [
         "9 January 2007\nNumber agreed.",
         date(2007, 1, 9),
     ],
+]
+LATER_ROW = [
+    "Chorley",
+    "11.",
+    "To publish the service charter",
+    "Policy Officer",
+    date(2007, 9, 30),
+    "Not started",
+    "Red",
+    None,
+    None,
 ]
 
 
@@ -123,3 +135,29 @@ def test_every_cleared_cell_is_reported_and_the_master_keeps_its_value(tmp_path:
     # reported again while the cells stay blank, with nothing else to write
     _, again, _ = merge(path, issued.path)
     assert len(again["cleared"]) == 4 and again["written"] is None
+
+
+def test_only_rows_issued_in_the_return_and_gone_from_it_are_missing(tmp_path: Path) -> None:
+    path = master(tmp_path / "master.xlsx", ROWS)
+    (issued,) = issue_returns(path, tmp_path / "out", ["Chorley"], today=date(2007, 3, 1))
+    # the coordinator adds a recommendation after the return went out
+    master(path, [*ROWS, LATER_ROW])
+    sent = read_register(issued.path)
+    wb = load_workbook(issued.path)
+    wb[sent.sheet].delete_rows(sent.rows[1])  # the partner deleted 9.
+    wb.save(issued.path)
+    own_copy = tmp_path / "own" / "Chorley.xlsx"
+    own_copy.parent.mkdir()
+    del wb[BASE_SHEET]  # a return without a base: what it was sent is not known
+    wb.save(own_copy)
+
+    _, data, table = merge(path, issued.path)
+    assert data["missing"] == [{"partner": "Chorley", "ref": "9."}]
+    assert "Missing from the return" in table and "11." not in table.split("Missing")[1]
+    _, plain, _ = merge(path, own_copy)
+    assert plain["missing"] == [
+        {"partner": "Chorley", "ref": "9."},
+        {"partner": "Chorley", "ref": "11."},
+    ]
+    # never deleted
+    assert [cell(path, f"B{r}") for r in (4, 5, 6, 7)] == ["8.", "9.", "R1", "11."]
