@@ -305,7 +305,19 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
         f"history) and {html.name} (the same, for a browser)."
     )
 
-    others = [n for n in samples if n != "master.xlsx"]
+    indicators = _indicator_cycle(folder, say) if (folder / PI_MASTER).exists() else None
+
+    others = [n for n in samples if n not in ("master.xlsx", PI_MASTER)]
+    pi_files = (
+        [
+            (PI_MASTER, "the indicator return, Chorley's revised figure merged"),
+            ("pi-issued/", "the indicator returns as issued, the current period marked"),
+            (indicators["xlsx"].name, "the performance report, for Excel"),
+            (indicators["html"].name, "the performance report, for a browser"),
+        ]
+        if indicators
+        else []
+    )
     files = [
         ("master.xlsx", "the merged master register, with its 'Sync log' and 'Progress history'"),
         *([(str(backup), "the master as it was before the merge")] if backup else []),
@@ -314,6 +326,7 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
         ("marked-up/", "each return with its findings marked"),
         (xlsx.name, "the committee report, for Excel"),
         (html.name, "the committee report, for a browser"),
+        *pi_files,
         *[(n, "another sample workbook: try xlsync inspect " + n) for n in others],
     ]
     width = max(len(n) for n, _ in files)
@@ -328,4 +341,70 @@ def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
         "validation": report,
         "issued": [i.path for i in issued],
         "backup": result.backup,
+        "indicators": indicators,
     }
+
+
+PI_MASTER = "indicators.xlsx"
+PI_PARTNER = "Chorley"
+PI_TODAY = date(2009, 1, 20)  # the indicator return is for 2008/09: its committee meets later
+
+
+def _indicator_cycle(folder: Path, say: Say) -> dict[str, Any]:
+    """Another kind through the same cycle: the districts' performance indicator return."""
+    from sync.issue import issue_returns
+    from sync.merge.run import merge_files
+    from sync.report.committee import build_report
+    from sync.status import master_status
+
+    master = folder / PI_MASTER
+    issued_dir, back_dir = folder / "pi-issued", folder / "pi-returns"
+    for old in (issued_dir, back_dir):
+        if old.exists():
+            shutil.rmtree(old)
+    today = f"{PI_TODAY:%d/%m/%Y}"
+    issued = issue_returns(master, issued_dir, today=PI_TODAY)
+    status_before = master_status(master, today=PI_TODAY)
+    back_dir.mkdir(parents=True)
+    mine = next(i.path for i in issued if i.partner == PI_PARTNER)
+    back = Path(shutil.copy2(mine, back_dir / mine.name))
+    revised: list[str] = []
+
+    def revise(ws: Any, reg: Any) -> None:
+        role = reg.kind.role
+        code = reg.kind.identity[0]
+        # its call-answering figure for the current period, the row its return leaves open
+        i = next(
+            n
+            for n, rec in enumerate(reg.records())
+            if rec.get(code) == "LPI 12" and rec.get(role("period")) == status_before.period
+        )
+        ws[_cell(reg, i, role("actual"))] = 79.1
+        ws[_cell(reg, i, role("rag"))] = "Amber"
+        ws[_cell(reg, i, role("notes"))] = "Revised: calls answered after the new rota began."
+        revised.append(f"{reg.value(i, code)} {reg.value(i, role('period'))}")
+
+    _edit_return(back, revise)
+    plan = merge_files(master, [back_dir], today=PI_TODAY).plan
+    status = master_status(master, today=PI_TODAY)
+    xlsx = build_report(master, folder / "indicators-report.xlsx", today=PI_TODAY)
+    html = build_report(master, folder / "indicators-report.html", today=PI_TODAY)
+    not_reported = [f"{p.partner} {ref}" for p in status.partners for ref in p.not_reported]
+    say(
+        "\n8. Another kind, the same cycle: the districts' performance indicator return.\n"
+        + _command("xlsync", "issue", PI_MASTER, "--out", "pi-issued", "--today", today)
+        + f"\n   Issued {len(issued)} returns; each opens only the rows of {status.period}, "
+        "marked yellow, and locks the earlier periods.\n"
+        + f"   {PI_PARTNER} revises its {_names(revised)} actual and RAG and sends it back to "
+        "pi-returns/.\n"
+        + _command("xlsync", "merge", PI_MASTER, "pi-returns", "--today", today)
+        + f"\n   {len(plan.changes)} cell(s) updated.\n"
+        + _command("xlsync", "status", PI_MASTER, "--today", today)
+        + f"\n   Current period {status.period}: not yet reported: {_names(not_reported)}.\n"
+        + _command("xlsync", "report", PI_MASTER, "--out", xlsx.name, "--today", today)
+        + "\n"
+        + _command("xlsync", "report", PI_MASTER, "--out", html.name, "--today", today)
+        + f"\n   Wrote {xlsx.name} (each indicator against its target, polarity named, a trend "
+        f"chart, the latest commentary, who has not reported) and {html.name}."
+    )
+    return {"plan": plan, "status": status, "xlsx": xlsx, "html": html}
