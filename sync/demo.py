@@ -354,7 +354,7 @@ def _indicator_cycle(folder: Path, say: Say) -> dict[str, Any]:
     """Another kind through the same cycle: the districts' performance indicator return."""
     from sync.issue import issue_returns
     from sync.merge.run import merge_files
-    from sync.report.committee import build_report
+    from sync.report.build import build_report
     from sync.status import master_status
 
     master = folder / PI_MASTER
