@@ -338,21 +338,27 @@ class _Merge:
             )
         note = self.history_field
         if note and (note in decision.take or any(c.field == note for c in decision.conflicts)):
-            # a partner's note joins the history, in a conflict too: nothing is lost; the
-            # note the master showed until now joins it first
-            before = target.values.get(note)
-            if comparable(before) is not None:
-                when = target.values.get(self.date_field) if self.date_field else None
-                plan.history.append(
-                    HistoryEntry(
-                        when if isinstance(when, date) else None,
-                        target.partner or ret.partner,
-                        target.label,
-                        str(before),
-                        self.master.source(target, note),
-                    )
+            # a partner's note joins the history, in a conflict too: nothing is lost
+            self.join_history(ret, rec, target)
+
+    def join_history(self, ret: ReturnInput, rec: Record, target: Record) -> None:
+        """The return's note joins the record's history, after the note the master showed
+        until now (when it had one)."""
+        assert self.history_field is not None
+        note = self.history_field
+        before = target.values.get(note)
+        if comparable(before) is not None:
+            when = target.values.get(self.date_field) if self.date_field else None
+            self.plan.history.append(
+                HistoryEntry(
+                    when if isinstance(when, date) else None,
+                    target.partner or ret.partner,
+                    target.label,
+                    str(before),
+                    self.master.source(target, note),
                 )
-            plan.history.append(self.note(ret, rec, rec.values, target.label))
+            )
+        self.plan.history.append(self.note(ret, rec, rec.values, target.label))
 
     def cell(self, target: Record, name: str) -> CellRef:
         at = self.master.cell(target, name)
