@@ -191,7 +191,7 @@ def _line_chart(table: Table, spec: Chart) -> list[str]:
     )
     return [
         "<figure>",
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + w + 24} {top + h + 28}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + w + 48} {top + h + 28}" '
         f'role="img" aria-label="{esc(spec.title + ". " + summary)}" '
         'font-family="system-ui, Arial, sans-serif">',
         *shapes,

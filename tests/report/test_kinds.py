@@ -440,3 +440,20 @@ def test_push_brings_the_coordinators_columns_into_a_partners_own_tracker(tmp_pa
                 value,
             )
         }
+
+
+def test_each_kinds_report_workbook_passes_the_ooxml_checker(tmp_path: Path) -> None:
+    from ooxmlcheck import checker, new_findings
+
+    checker()
+    problems: list[str] = []
+    for make, today in (
+        (indicators_master, "2009-01-20"),
+        (risks_master, "2007-03-20"),
+        (action_plan_master, "2007-03-20"),
+    ):
+        master = make(tmp_path / f"{make.__name__}.xlsx")
+        out = tmp_path / f"{make.__name__}-report.xlsx"
+        assert run("report", str(master), "--out", str(out), "--today", today).exit_code == 0
+        problems += new_findings(None, out)
+    assert problems == []
