@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
+import multiprocessing
 import os
-import pickle
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from typing import Any, Generic, TypeVar
@@ -16,54 +13,12 @@ T = TypeVar("T")
 PARALLEL_FROM = 4  # below this, starting worker processes costs more than it saves
 BATCHES_PER_WORKER = 8  # many small files go out in batches; enough of them to keep cores even
 IN_PROCESS_BATCH = 20  # a batched function given this many at a time when there are no workers
-# Workers yield to the main process: a merge reads the master there while they read returns,
-# and everything after waits for the master. On two cores, three processes at equal priority
-# made reading a 300,000-row master take two and a half times as long.
-WORKER_NICENESS = 10
 
 
-def _start_worker() -> None:
-    """Lower the worker's priority, and keep what it inherits out of the collector's walks.
-
-    A worker starts as a copy of the main process, with pandas and pandera loaded: objects
-    that live as long as the worker does. Frozen, they are not walked by each full collection
-    (a tenth of a second, every few seconds of reading), nor copied page by page when one
-    touches them.
-    """
-    gc.freeze()
-    nice = getattr(os, "nice", None)  # not on Windows
-    if nice is not None:
-        try:
-            nice(WORKER_NICENESS)
-        except OSError:
-            pass
-
-
-def _spilled(
-    folder: str, first: int, batched: bool, fn: Callable[..., Any], batch: list[Any], *args: Any
-) -> str:
-    """Run `fn(item, *args)` in a worker for each item of a batch and leave the results in a
-    file; return the file.
-
-    A result sent back through the pool's pipe is read by a thread of the main process, which
-    must hold the interpreter lock to read it, as it must to hand out the next task: while
-    the main process reads a large master, a worker with megabytes to send waited up to a
-    second for each return before starting the next. Written to a file, results cost the
-    worker nothing to hand over, and a batch of small files needs one task, not one each.
-    With `batched`, `fn` takes the batch's list of items and returns a list of results.
-    """
-    results = fn(batch, *args) if batched else [fn(item, *args) for item in batch]
-    path = os.path.join(folder, f"{first}.pickle")
-    with open(path, "wb") as fh:
-        pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def _collect(path: str) -> Any:
-    with open(path, "rb") as fh:
-        result = pickle.load(fh)
-    os.unlink(path)
-    return result
+def _run_batch(batched: bool, fn: Callable[..., Any], batch: list[Any], *args: Any) -> list[Any]:
+    """`fn(item, *args)` for each item of a batch, in a worker: a batch of small files needs
+    one task, not one each. With `batched`, `fn` takes the list and returns a result each."""
+    return fn(batch, *args) if batched else [fn(item, *args) for item in batch]
 
 
 def workers() -> int:
@@ -72,6 +27,16 @@ def workers() -> int:
     if env.isdigit() and int(env) > 0:
         return int(env)
     return os.cpu_count() or 1
+
+
+def _context() -> Any:
+    """How worker processes start: XLSYNC_START_METHOD (spawn, fork, forkserver) if set, else
+    the platform's default (spawn on Windows and macOS). Setting it to spawn on Linux runs the
+    parallel path as Windows does."""
+    method = os.environ.get("XLSYNC_START_METHOD", "") or None
+    if method is not None and method not in multiprocessing.get_all_start_methods():
+        method = None
+    return multiprocessing.get_context(method)
 
 
 class Pending(Generic[T]):
@@ -92,18 +57,16 @@ class Pending(Generic[T]):
         self._fn, self._items, self._args, self._label = fn, list(items), args, label
         self._batched = batched
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[Future[str], range] = {}
-        self._folder: str | None = None
+        self._futures: dict[Future[list[Any]], range] = {}
         count = workers()
         n = len(self._items)
         if n >= PARALLEL_FROM and count >= 2:
-            self._folder = tempfile.mkdtemp(prefix="xlsync-")
-            self._pool = ProcessPoolExecutor(max_workers=min(count, n), initializer=_start_worker)
+            self._pool = ProcessPoolExecutor(max_workers=min(count, n), mp_context=_context())
             size = max(1, n // (count * BATCHES_PER_WORKER))
             for first in range(0, n, size):
                 indices = range(first, min(first + size, n))
                 batch = [self._items[i] for i in indices]
-                future = self._pool.submit(_spilled, self._folder, first, batched, fn, batch, *args)
+                future = self._pool.submit(_run_batch, batched, fn, batch, *args)
                 self._futures[future] = indices
 
     def results(
@@ -138,7 +101,7 @@ class Pending(Generic[T]):
         try:
             done = 0
             for future in as_completed(self._futures):
-                for i, result in zip(self._futures[future], _collect(future.result()), strict=True):
+                for i, result in zip(self._futures[future], future.result(), strict=True):
                     out[i] = finish(result)
                     done += 1
                     if progress is not None:
@@ -152,9 +115,6 @@ class Pending(Generic[T]):
         """Stop the workers; files not yet started are dropped."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
 
 
 def _same(result: Any) -> Any:

@@ -13,7 +13,6 @@ from sync.cells import CellRef
 from sync.keys import record_keys, record_labels
 from sync.kinds import Kind
 from sync.model import Register
-from sync.read.table import paused_gc
 from sync.validate import canonical_frame
 
 Values = dict[str, Any]
@@ -119,13 +118,12 @@ def make_table(
     owners = [w or partner for w in values[at[who]]] if who in at else [partner] * n
     keys = record_keys(kind, by_field, n, owners if keyed else None)
     labels = record_labels(kind, by_field, n)
-    with paused_gc():
-        records = [
-            Record(key, str(owner or ""), label, dict(zip(names, row, strict=True)), at_row)
-            for key, owner, label, row, at_row in zip(
-                keys, owners, labels, zip(*values, strict=True), rows, strict=True
-            )
-        ]
+    records = [
+        Record(key, str(owner or ""), label, dict(zip(names, row, strict=True)), at_row)
+        for key, owner, label, row, at_row in zip(
+            keys, owners, labels, zip(*values, strict=True), rows, strict=True
+        )
+    ]
     return Table(path, sheet, columns, records, last_row)
 
 

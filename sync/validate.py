@@ -5,27 +5,20 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import repeat
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from sync.cells import a1
-from sync.errors import XlsyncError
-from sync.findings import FileReport, Finding, make_finding, sort_findings
+from sync.findings import Finding, make_finding, sort_findings
 from sync.kinds import Field, Kind
 from sync.model import Register, clean
-from sync.read.open import Book
-from sync.read.table import object_array, paused_gc
-from sync.recognise import read_recognised
 from sync.rules import RULES, Context, key_series
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 EXCEL_CELL_LIMIT = 32_767
 _FORMULA_START = ("=", "+", "@")
@@ -65,48 +58,23 @@ def canonical_frame(register: Register) -> tuple[pd.DataFrame, list[Finding]]:
 
 
 def _objects(values: list[Any], index: pd.Index) -> pd.Series:
-    return pd.Series(object_array(values), index=index, dtype=object, copy=False)
+    array = np.fromiter(values, dtype=object, count=len(values))  # never split into sequences
+    return pd.Series(array, index=index, dtype=object, copy=False)
 
 
-def warm_up() -> None:
-    """Have pandera load and register its pandas backends now rather than on the first
-    validation (about a tenth of a second), so that a thread can do it while a workbook is
-    being parsed."""
-    column = pa.Column(None, checks=[pa.Check(lambda s: s.notna(), name="warm")], nullable=True)
-    pa.DataFrameSchema({"x": column}).validate(pd.DataFrame({"x": [1]}), lazy=True)
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A register validated: its records with vocabulary values in canonical form (what a
+    merge compares) and every finding, in sheet order."""
+
+    register: Register
+    frame: pd.DataFrame
+    findings: list[Finding]
 
 
-def validate_register(register: Register, today: date | None = None) -> list[Finding]:
-    """Every finding for one table, in sheet order. Findings are collected, never raised."""
-    with paused_gc():
-        frame, synonyms = canonical_frame(register)
-        return validate_canonical(register, frame, synonyms, today)
-
-
-def validate_canonical(
-    register: Register, frame: pd.DataFrame, synonyms: list[Finding], today: date | None = None
-) -> list[Finding]:
-    """validate_register for records already in canonical form, with the synonym warnings
-    canonical_frame gave (a merge puts each return in that form once, for both uses)."""
-    today = today or date.today()
-    findings = list(synonyms)
-    with paused_gc():
-        kind = register.kind
-        ctx = Context(kind=kind, today=today)
-        schema = _schema(kind, frame, ctx)
-        try:
-            # in place: no check changes the frame, and a copy of a large one costs a fifth
-            # of a second
-            schema.validate(frame, lazy=True, inplace=True)
-        except pa.errors.SchemaErrors as exc:
-            findings += _failures(register, frame, exc.failure_cases, ctx)
-        return sort_findings(findings)
-
-
-def validate_many(
-    tables: Sequence[tuple[Register, pd.DataFrame, list[Finding]]], today: date | None = None
-) -> list[list[Finding]]:
-    """validate_canonical for many tables, each with its own findings.
+def validate(registers: Sequence[Register], today: date | None = None) -> list[Checked]:
+    """Each register validated against its kind, as of `today`; findings are collected, never
+    raised. Opens nothing: the registers are read already.
 
     Tables of one kind and the same columns (a coordinator's returns, issued from one master)
     are checked in a single pandera pass: most of checking a small return is the fixed cost
@@ -114,47 +82,58 @@ def validate_many(
     may recur in another table, just not within its own.
     """
     today = today or date.today()
-    out: list[list[Finding]] = [[] for _ in tables]
+    tables = [(register, *canonical_frame(register)) for register in registers]
+    found: list[list[Finding]] = [[] for _ in tables]
     alike: dict[tuple[int, tuple[str, ...]], list[int]] = {}
     for i, (register, frame, _) in enumerate(tables):
         alike.setdefault((id(register.kind), tuple(frame.columns)), []).append(i)
     for members in alike.values():
-        if len(members) == 1:
-            (i,) = members
-            out[i] = validate_canonical(*tables[i], today)
-            continue
-        for i, findings in zip(
-            members, _validate_together([tables[i] for i in members], today), strict=True
-        ):
-            out[i] = findings
-    return out
+        checked = _validate_together([tables[i] for i in members], today)
+        for i, findings in zip(members, checked, strict=True):
+            found[i] = findings
+    return [
+        Checked(register, frame, findings)
+        for (register, frame, _), findings in zip(tables, found, strict=True)
+    ]
+
+
+def validate_register(register: Register, today: date | None = None) -> list[Finding]:
+    """The findings of one register: `validate` of it alone."""
+    return validate([register], today)[0].findings
 
 
 def _validate_together(
     tables: list[tuple[Register, pd.DataFrame, list[Finding]]], today: date
 ) -> list[list[Finding]]:
     kind = tables[0][0].kind
-    sizes = [len(frame) for _, frame, _ in tables]
-    starts = np.cumsum([0, *sizes])
-    with paused_gc():
+    if len(tables) == 1:
+        together = tables[0][1]
+        ctx = Context(kind=kind, today=today)
+    else:
         together = pd.concat([frame for _, frame, _ in tables], ignore_index=True)
+        sizes = [len(frame) for _, frame, _ in tables]
         ctx = Context(kind=kind, today=today, tables=np.repeat(np.arange(len(tables)), sizes))
-        cases: pd.DataFrame | None = None
-        try:
-            _schema(kind, together, ctx).validate(together, lazy=True, inplace=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-        found: list[list[Finding]] = []
-        index = None if cases is None else pd.to_numeric(cases["index"], errors="coerce")
-        for t, (register, frame, synonyms) in enumerate(tables):
-            findings = list(synonyms)
-            if cases is not None and index is not None:
-                mine = (index >= starts[t]) & (index < starts[t + 1])
-                if mine.any():
-                    local = cases[mine].copy()
-                    local["index"] = index[mine] - starts[t]
-                    findings += _failures(register, frame, local, Context(kind=kind, today=today))
-            found.append(sort_findings(findings))
+    cases: pd.DataFrame | None = None
+    try:
+        # in place: no check changes the frame, and a copy of a large one costs a fifth of a
+        # second
+        _schema(kind, together, ctx).validate(together, lazy=True, inplace=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    found: list[list[Finding]] = []
+    index = None if cases is None else pd.to_numeric(cases["index"], errors="coerce")
+    start = 0
+    for register, frame, synonyms in tables:
+        findings = list(synonyms)
+        end = start + len(frame)
+        if cases is not None and index is not None:
+            mine = (index >= start) & (index < end)
+            if mine.any():
+                local = cases[mine].copy()
+                local["index"] = index[mine] - start
+                findings += _failures(register, frame, local, Context(kind=kind, today=today))
+        found.append(sort_findings(findings))
+        start = end
     return found
 
 
@@ -423,85 +402,3 @@ def _finding(
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-# Workbooks up to this many records are validated together; a bigger one on its own, at
-# once, so that no more than one large register is held in memory.
-BATCH_RECORDS = 5_000
-
-
-def validate_files(
-    paths: Sequence[Path],
-    schema: str | Path | None = None,
-    today: date | None = None,
-    password: str | None = None,
-    books: dict[Path, Book] | None = None,
-    keep_registers: bool = True,
-) -> list[tuple[FileReport, Register | None]]:
-    """Read and validate each workbook; an unreadable one gives a report with its error line.
-    Small workbooks of one kind and layout are checked in one pandera pass (validate_many).
-
-    `books` holds workbooks already opened and read; each is taken out of it as its table
-    is read, so that its grid (as large as the register again) is gone before pandera runs.
-    Without `keep_registers` only the reports come back: a worker need not send each
-    register's records back to the main process when nothing will mark them up.
-    """
-
-    def read(path: Path) -> Register:
-        book = books.pop(path, None) if books else None
-        return read_recognised(path, schema=schema, password=password, book=book)
-
-    def done(
-        path: Path, register: Register, _frame: pd.DataFrame, findings: list[Finding]
-    ) -> tuple[FileReport, Register | None]:
-        return _file_report(path, register, findings), register if keep_registers else None
-
-    def failed(path: Path, exc: XlsyncError) -> tuple[FileReport, Register | None]:
-        return FileReport(path=str(path), error=exc.line()), None
-
-    return validate_in_batches(paths, read, done, failed, today)
-
-
-def validate_in_batches(
-    items: Sequence[T],
-    read: Callable[[T], Register],
-    done: Callable[[T, Register, pd.DataFrame, list[Finding]], R],
-    failed: Callable[[T, XlsyncError], R],
-    today: date | None = None,
-) -> list[R]:
-    """For each item, `done(item, register, frame, findings)` with the Register `read` gives
-    and its findings, or `failed(item, error)` when it cannot be read; in the items' order.
-
-    Small tables are checked together (validate_many); a table over BATCH_RECORDS at once,
-    on its own, so that no more than one large register waits for the others.
-    """
-    out: list[Any] = []
-    small: list[tuple[int, T, Register, pd.DataFrame, list[Finding]]] = []
-    for item in items:
-        try:
-            register = read(item)
-        except XlsyncError as exc:
-            out.append(failed(item, exc))
-            continue
-        with paused_gc():
-            frame, synonyms = canonical_frame(register)
-        if len(register) > BATCH_RECORDS:
-            findings = validate_canonical(register, frame, synonyms, today)
-            out.append(done(item, register, frame, findings))
-            continue
-        small.append((len(out), item, register, frame, synonyms))
-        out.append(None)  # filled in below
-    checked = validate_many([(r, f, s) for _, _, r, f, s in small], today=today)
-    for (at, item, register, frame, _), findings in zip(small, checked, strict=True):
-        out[at] = done(item, register, frame, findings)
-    return out
-
-
-def _file_report(path: Path, register: Register, findings: list[Finding]) -> FileReport:
-    return FileReport(
-        path=str(path),
-        schema=register.kind.name,
-        sheet=register.sheet,
-        records=len(register),
-        findings=findings,
-    )

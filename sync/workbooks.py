@@ -1,25 +1,23 @@
-"""Validate the workbooks an officer names: folders opened, files spread across cores,
-marked-up copies written when asked.
-
-This module loads nothing heavy itself. A lone workbook, the usual case before a deadline,
-is read here while pandas and pandera load on a thread: calamine parses a sheet without
-holding the interpreter lock, and those imports take most of a second.
-"""
+"""Validate the workbooks an officer names: the workflow that opens them, spreads them across
+cores and writes marked-up copies when asked; validation itself is `validate.validate`."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
 from sync.errors import XlsyncError
-from sync.read.open import Book, open_book
+from sync.findings import FileReport, Report
+from sync.kinds import get_kind
+from sync.model import Register
+from sync.parallel import map_files
+from sync.recognise import read_recognised
+from sync.validate import Checked, validate
 
-if TYPE_CHECKING:
-    from sync.findings import Report
-    from sync.model import Register
+T = TypeVar("T")
+R = TypeVar("R")
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -56,8 +54,6 @@ def expand_paths(paths: Iterable[str | Path], *, empty_ok: bool = False) -> list
 def check_schema(schema: str | Path | None) -> None:
     """Refuse a misspelt --schema once, before any workbook is read (each would repeat it)."""
     if schema is not None:
-        from sync.kinds import get_kind
-
         get_kind(schema)
 
 
@@ -74,77 +70,74 @@ def check_annotate_dir(annotate_dir: Path, files: Sequence[Path]) -> None:
             )
 
 
-def validate_paths(
-    paths: Sequence[str | Path],
-    schema: str | Path | None = None,
+# Workbooks up to this many records are validated together; a bigger one on its own, at
+# once, so that no more than one large register is held in memory.
+BATCH_RECORDS = 5_000
+
+
+def validate_in_batches(
+    items: Sequence[T],
+    read: Callable[[T], Register],
+    done: Callable[[T, Checked], R],
+    failed: Callable[[T, XlsyncError], R],
     today: date | None = None,
-    password: str | None = None,
-    progress: Progress | None = None,
-    keep_registers: bool = True,
-) -> tuple[Report, dict[str, Register]]:
-    """Validate every workbook named or inside the folders named; with `keep_registers`,
-    also the Register read from each (for marking it up)."""
-    from sync.findings import Report
-    from sync.parallel import map_files
+) -> list[R]:
+    """For each item, `done(item, checked)` with the Register `read` gives, validated, or
+    `failed(item, error)` when it cannot be read; in the items' order.
 
-    check_schema(schema)
-    files = expand_paths(paths)
-    ahead: dict[Path, Book] = {}
-    if len(files) == 1:
-        book = read_ahead(files[0], password, _load_validation)
-        if book is not None:
-            ahead[files[0]] = book
-        del book  # validate_files lets go of it once the table is read
-    else:
-        _load_validation()  # before any workers start, so that each inherits it
-    from sync.validate import validate_files
-
-    report = Report()
-    registers: dict[str, Register] = {}
-    results = map_files(
-        validate_files,
-        files,
-        schema,
-        today,
-        password,
-        ahead,  # one file is validated in this process, so its Book need not travel
-        keep_registers,
-        progress=progress,
-        label=lambda p: p.name,
-        batched=True,
-    )
-    for path, (file_report, register) in zip(files, results, strict=True):
-        report.files.append(file_report)
-        if register is not None:
-            registers[str(path)] = register
-    return report, registers
-
-
-def _load_validation() -> None:
-    from sync.validate import warm_up
-
-    warm_up()
-
-
-def read_ahead(path: Path, password: str | None, load: Callable[[], object]) -> Book | None:
-    """`path` opened with its visible sheets read, while `load` (which imports modules) runs
-    on a thread that starts as calamine begins to parse.
-
-    None if the workbook cannot be read: the caller reads it again and reports why in its
-    usual way. `load` has finished when this returns.
+    Small tables are validated together (one pandera pass); a table over BATCH_RECORDS at
+    once, on its own, so that no more than one large register waits for the others.
     """
-    importer = threading.Thread(target=load, daemon=True)
-    try:
-        book = open_book(path, password=password, while_parsing=importer.start)
-        for name in book.sheet_names:
-            if name not in book.hidden:
-                book.sheet(name)
-    except XlsyncError:
-        book = None
-    finally:
-        if importer.ident is not None:
-            importer.join()  # nothing else may import while it runs
-    return book
+    out: list[Any] = []
+    small: list[tuple[int, T, Register]] = []
+    for item in items:
+        try:
+            register = read(item)
+        except XlsyncError as exc:
+            out.append(failed(item, exc))
+            continue
+        if len(register) > BATCH_RECORDS:
+            (checked,) = validate([register], today)
+            out.append(done(item, checked))
+            continue
+        small.append((len(out), item, register))
+        out.append(None)  # filled in below
+    for (at, item, _), checked in zip(
+        small, validate([r for _, _, r in small], today), strict=True
+    ):
+        out[at] = done(item, checked)
+    return out
+
+
+def _validate_files(
+    paths: Sequence[Path],
+    schema: str | Path | None,
+    today: date | None,
+    password: str | None,
+    keep_registers: bool,
+) -> list[tuple[FileReport, Register | None]]:
+    """Read and validate each workbook, for a worker process; an unreadable one gives a report
+    with its error line. Without `keep_registers` only the reports come back: a worker need
+    not send each register's records back when nothing will mark them up."""
+
+    def read(path: Path) -> Register:
+        return read_recognised(path, schema=schema, password=password)
+
+    def done(path: Path, checked: Checked) -> tuple[FileReport, Register | None]:
+        register = checked.register
+        report = FileReport(
+            path=str(path),
+            schema=register.kind.name,
+            sheet=register.sheet,
+            records=len(register),
+            findings=checked.findings,
+        )
+        return report, register if keep_registers else None
+
+    def failed(path: Path, exc: XlsyncError) -> tuple[FileReport, Register | None]:
+        return FileReport(path=str(path), error=exc.line()), None
+
+    return validate_in_batches(paths, read, done, failed, today)
 
 
 def validate_workbooks(
@@ -155,22 +148,28 @@ def validate_workbooks(
     annotate_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Validate workbooks and, if asked, write a marked-up copy of each into `annotate_dir`."""
+    """Validate every workbook named or inside the folders named and, if asked, write a
+    marked-up copy of each into `annotate_dir`."""
+    check_schema(schema)
+    files = expand_paths(paths)
     if annotate_dir is not None:
-        check_annotate_dir(Path(annotate_dir), expand_paths(paths))
-    report, registers = validate_paths(
-        paths,
-        schema=schema,
-        today=today,
-        password=password,
+        check_annotate_dir(Path(annotate_dir), files)
+    results = map_files(
+        _validate_files,
+        files,
+        schema,
+        today,
+        password,
+        annotate_dir is not None,
         progress=progress,
-        keep_registers=annotate_dir is not None,
+        label=lambda p: p.name,
+        batched=True,
     )
+    report = Report(files=[file_report for file_report, _ in results])
     if annotate_dir is not None:
-        from sync.write.annotate import annotate_copy
+        from sync.write.annotate import annotate_copy  # the writer, only when asked
 
-        for file_report in report.files:
-            register = registers.get(file_report.path)
+        for file_report, register in results:
             if register is not None:
                 annotate_copy(register, file_report.findings, Path(annotate_dir))
     return report

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -296,61 +294,42 @@ def test_schema_show_and_list_agree_with_json(tmp_path: Path) -> None:
 
 
 def test_fifty_returns_report_progress_file_by_file(tmp_path: Path) -> None:
-    from sync.workbooks import validate_paths
+    from sync.workbooks import validate_workbooks
 
     first = build(tmp_path / "returns" / "r00.xlsx", Sheet(header=HEADER, rows=[GOOD]))
     for n in range(1, 50):
         shutil.copy(first, tmp_path / "returns" / f"r{n:02}.xlsx")
     seen: list[tuple[int, int, str]] = []
-    report, registers = validate_paths(
+    report = validate_workbooks(
         [tmp_path / "returns"], today=TODAY, progress=lambda *a: seen.append(a)
     )
     assert len(report.files) == 50 and report.exit_code() == 0
+    assert all(f.records == 1 and f.findings == [] for f in report.files)
     assert sorted(done for done, _, _ in seen) == list(range(1, 51))
     assert {total for _, total, _ in seen} == {50}
-    assert len(registers) == 50 and all(len(r) == 1 for r in registers.values())
-    # with nothing to mark up, the workers send back the reports alone, and the same ones
-    alone, none = validate_paths([tmp_path / "returns"], today=TODAY, keep_registers=False)
-    assert none == {} and alone.to_dict() == report.to_dict()
 
 
-def test_a_lone_workbook_is_read_while_a_module_loads_on_a_thread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from sync.validate import validate_files
-    from sync.workbooks import read_ahead, validate_paths
+def test_a_lone_workbook_validates_as_its_register_does(tmp_path: Path) -> None:
+    from sync.workbooks import validate_workbooks
 
-    (tmp_path / "loads_later.py").write_text(
-        "import threading\nTHREAD = threading.current_thread().name\n", encoding="utf-8"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
     path = build(
         tmp_path / "return.xlsx", Sheet(header=HEADER, rows=[GOOD, row(Ref="9.", Status="Maybe")])
     )
-    book = read_ahead(path, None, lambda: importlib.import_module("loads_later"))
-    assert book is not None and book.sheet_names == ["Register"]
-    import loads_later  # already imported, by the thread read_ahead started
-
-    assert loads_later.THREAD != threading.current_thread().name
-    # what was read ahead is let go of once its table is read, before pandera runs
-    books = {path: book}
-    ((taken, _),) = validate_files([path], today=TODAY, books=books)
-    assert books == {} and [f.code for f in taken.findings] == ["not-allowed"]
-    # and it validates exactly as a workbook read in the usual way
-    report, _ = validate_paths([path], today=TODAY)
-    ((alone, _),) = validate_files([path], today=TODAY)
-    assert report.files[0].to_dict() == alone.to_dict()
-    assert [f.code for f in alone.findings] == ["not-allowed"]
-    # a file that cannot be read is left to the usual path, which reports it
+    report = validate_workbooks([path], today=TODAY)
+    (file,) = report.files
+    assert file.findings == validate_register(read_register(path), today=TODAY)
+    assert [(f.code, f.cell) for f in file.findings] == [("not-allowed", "D3")]
+    assert report.exit_code() == 1
+    # a file that cannot be read is reported, in one line naming it
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
-    assert read_ahead(bad, None, lambda: importlib.import_module("loads_later")) is None
-    report, _ = validate_paths([bad], today=TODAY)
+    report = validate_workbooks([bad], today=TODAY)
     assert report.files[0].error is not None and report.files[0].error.startswith("bad.xlsx: ")
+    assert report.exit_code() == 2
 
 
 def test_returns_checked_together_find_what_each_finds_alone(tmp_path: Path) -> None:
-    from sync.validate import canonical_frame, validate_canonical, validate_many
+    from sync.validate import validate
 
     dup = list(GOOD)
     dup[1] = "8"  # the same ref as GOOD's "8.": a duplicate in its own return only
@@ -367,7 +346,7 @@ def test_returns_checked_together_find_what_each_finds_alone(tmp_path: Path) -> 
     for name, rows in sheets.items():
         path = build(tmp_path / f"{name}.xlsx", Sheet(titles=["Return"], header=HEADER, rows=rows))
         register = read_register(path)
-        tables.append((register, *canonical_frame(register)))
+        tables.append(register)
     # a return with a column fewer is checked on its own: its gap is not another's blank
     short = [h for h in HEADER if h != "RAG"]
     path = build(
@@ -379,10 +358,10 @@ def test_returns_checked_together_find_what_each_finds_alone(tmp_path: Path) -> 
         ),
     )
     register = read_register(path)
-    tables.append((register, *canonical_frame(register)))
+    tables.append(register)
 
-    together = validate_many(tables, today=TODAY)
-    alone = [validate_canonical(r, f, s, today=TODAY) for r, f, s in tables]
+    together = [checked.findings for checked in validate(tables, today=TODAY)]
+    alone = [validate_register(r, today=TODAY) for r in tables]
     assert together == alone
     codes = [sorted((f.code, f.cell) for f in found) for found in together]
     assert codes[0] == [("future-date", "G6"), ("not-allowed", "D5")]

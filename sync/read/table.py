@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from operator import itemgetter
@@ -23,23 +21,6 @@ from sync.read.header import HeaderMatch, NearMiss, find_header, header_words, s
 from sync.read.open import Book, SheetGrid, open_book
 
 SECTION_MAX_CHARS = 80  # a heading such as "External Publicity", not a pasted paragraph
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building a large table.
-
-    A register of 100,000 rows is a million cell values held by the grid; every collection
-    the row loop's allocations trigger walks them all, which doubles the loop's time. The
-    loop makes no reference cycles, so nothing is left for the collector to find.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def read_register(
@@ -154,10 +135,9 @@ def map_table(book: Book, grid: SheetGrid, match: HeaderMatch) -> Register:
     so a row that is plainly a record (its key and at least one more cell filled) takes a
     fast path, and values are typed afterwards a column at a time.
     """
-    with paused_gc():
-        walk = TableWalk(grid, match)
-        walk.run()
-        return walk.register(book)
+    walk = TableWalk(grid, match)
+    walk.run()
+    return walk.register(book)
 
 
 # Drop-down prompts a template leaves in every empty row: not values.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -12,10 +10,9 @@ import pytest
 from builders import Sheet, build
 
 from sync import merge_files
-from sync.errors import XlsyncError
-from sync.merge import run
 from sync.merge.plan import MergePlan
-from sync.parallel import PARALLEL_FROM, WORKER_NICENESS, start_files
+from sync.parallel import PARALLEL_FROM, start_files
+from sync.workbooks import validate_workbooks
 
 TODAY = date(2007, 3, 20)
 
@@ -90,32 +87,33 @@ def test_batched_files_come_back_in_order_one_result_each(monkeypatch: pytest.Mo
         assert seen == list(range(1, 61))
 
 
-def _worker_state(n: int) -> tuple[int, int, bool]:
-    return os.nice(0), gc.get_freeze_count(), gc.isenabled()
+def test_workers_started_by_spawn_validate_and_merge_as_one_process(
+    tmp_path: Path, workbooks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows starts workers by spawn: fresh interpreters that inherit nothing of this one."""
+    shutil.copy(workbooks / "master.xlsx", tmp_path / "master.xlsx")
+    returns = tmp_path / "returns"
+    shutil.copytree(workbooks / "returns", returns)
+    (returns / "Broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    assert len(list(returns.iterdir())) >= PARALLEL_FROM
+    results = {}
+    for workers, method in (("1", ""), ("2", "spawn")):
+        monkeypatch.setenv("XLSYNC_WORKERS", workers)
+        monkeypatch.setenv("XLSYNC_START_METHOD", method)
+        report = validate_workbooks([returns], today=TODAY)
+        merged = merge_files(tmp_path / "master.xlsx", [returns], dry_run=True, today=TODAY)
+        results[method] = (report.to_dict(), _plan_summary(merged.plan), merged.unreadable)
+    assert results["spawn"] == results[""]
+    report, _, unreadable = results[""]
+    assert [f["path"] for f in report["files"] if "error" in f] == [str(returns / "Broken.xlsx")]
+    assert any(f["findings"] for f in report["files"])  # the sample returns have findings
+    assert [line.split(":")[0] for line in unreadable] == ["Broken.xlsx"]
 
 
-def test_workers_yield_and_keep_what_they_inherit_out_of_collections(
+def test_an_unknown_start_method_falls_back_to_the_platforms(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("XLSYNC_WORKERS", "2")
-    here = os.nice(0)
-    got = start_files(_worker_state, list(range(PARALLEL_FROM)), label=str).results()
-    assert {nice for nice, _, _ in got} == {here + WORKER_NICENESS}
-    assert all(frozen > 1000 and enabled for _, frozen, enabled in got)  # pandas and the rest
-    assert gc.get_freeze_count() == 0  # this process is left as it was
-
-
-def test_a_merge_pauses_the_collector_and_restores_it(
-    tmp_path: Path, workbooks: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shutil.copy(workbooks / "master.xlsx", tmp_path / "master.xlsx")
-    seen: list[bool] = []
-    plan_merge = run.plan_merge
-    monkeypatch.setattr(
-        run, "plan_merge", lambda *a, **k: seen.append(gc.isenabled()) or plan_merge(*a, **k)
-    )
-    merge_files(tmp_path / "master.xlsx", [workbooks / "returns"], dry_run=True, today=TODAY)
-    assert seen == [False] and gc.isenabled()
-    with pytest.raises(XlsyncError):
-        merge_files(tmp_path / "missing.xlsx", [workbooks / "returns"], today=TODAY)
-    assert gc.isenabled()
+    monkeypatch.setenv("XLSYNC_START_METHOD", "teleport")
+    items = list(range(PARALLEL_FROM))
+    assert start_files(_square, items, label=str).results() == [n * n for n in items]
