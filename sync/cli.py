@@ -90,15 +90,15 @@ def inspect(
         xlsync inspect workbooks/one_stop_shop.xlsx --format json
     """
     from sync.recognise import read_recognised
-    from sync.report.data import register_to_dict
     from sync.report.text import render_register
 
     register = read_recognised(file, schema=schema, sheet=sheet, password=password)
-    data = register_to_dict(register)
+    data = register.to_dict()
     if fmt == "json":
         emit_json(data)
     else:
         click.echo(render_register(data))
+    sys.exit(register.exit_code())
 
 
 class DateParam(click.DateTime):
@@ -331,7 +331,6 @@ def merge(
     \b
         xlsync merge workbooks/master.xlsx workbooks/returns --dry-run
     """
-    from sync.report.data import merge_to_dict
     from sync.report.text import render_merge
 
     result = sync.merge_files(
@@ -347,18 +346,14 @@ def merge(
         today=today.date() if today else None,
         progress=Bar("Reading returns"),
     )
-    data = merge_to_dict(result.plan, result.written, result.backup, dry_run)
+    data = result.to_dict()
     if fmt == "json":
         emit_json(data)
     else:
         click.echo(render_merge(data))
     for line in result.unreadable:
         click.echo(f"xlsync: {line}", err=True)
-    if result.unreadable:
-        sys.exit(int(ExitCode.BAD_INPUT))
-    problems = result.plan.conflicts and prefer == "master"
-    rejected = any(r.status == "rejected" for r in result.plan.returns)
-    sys.exit(int(ExitCode.FINDINGS) if problems or rejected else int(ExitCode.OK))
+    sys.exit(result.exit_code())
 
 
 def _date(value: Any) -> Any:
@@ -396,6 +391,7 @@ def _date(value: Any) -> Any:
 )
 @schema_option
 @today_option
+@format_option
 def issue_cmd(
     master: Path,
     partners: tuple[str, ...],
@@ -405,6 +401,7 @@ def issue_cmd(
     force: bool,
     schema: str | None,
     today: Any,
+    fmt: str,
 ) -> None:
     """Write one return workbook per partner, holding that partner's rows.
 
@@ -429,12 +426,18 @@ def issue_cmd(
         today=_date(today),
         force=force,
     )
-    click.echo(
-        table([[i.partner, i.records, str(i.path)] for i in issued], ["partner", "rows", "return"])
-    )
+    if fmt == "json":
+        emit_json(issued.to_dict())
+    else:
+        click.echo(
+            table(
+                [[i.partner, i.records, str(i.path)] for i in issued], ["partner", "rows", "return"]
+            )
+        )
     for i in issued:
         if i.backup is not None:
             click.echo(f"Replaced {i.path.name}; what it held is kept in {i.backup}", err=True)
+    sys.exit(issued.exit_code())
 
 
 @cli.command()
@@ -467,17 +470,17 @@ def push(
         xlsync push workbooks/master.xlsx "Chorley tracker.xlsx" --partner Chorley --dry-run
     """
     from sync.push import push_to_tracker
-    from sync.report.data import merge_to_dict
     from sync.report.text import render_push
 
     result = push_to_tracker(
         master, partner_workbook, partner=partner, dry_run=dry_run, force=force, schema=schema
     )
-    data = merge_to_dict(result.plan, result.written, None, dry_run)
+    data = result.to_dict()
     if fmt == "json":
         emit_json(data)
     else:
         click.echo(render_push(data))
+    sys.exit(result.exit_code())
 
 
 @cli.command()
@@ -583,11 +586,12 @@ def diff(old: Path, new: Path, schema: str | None, fmt: str) -> None:
     from sync.report.text import render_diff
 
     result = diff_workbooks(old, new, schema=schema)
+    data = result.to_dict()
     if fmt == "json":
-        emit_json(result.to_dict())
+        emit_json(data)
     else:
-        click.echo(render_diff(result.to_dict()))
-    sys.exit(int(ExitCode.FINDINGS) if result.differs else int(ExitCode.OK))
+        click.echo(render_diff(data))
+    sys.exit(result.exit_code())
 
 
 @cli.command()

@@ -46,6 +46,10 @@ class Diff:
     def differs(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
+    def exit_code(self) -> int:
+        """1 when the two versions differ, 0 when they hold the same values."""
+        return 1 if self.differs else 0
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "old": self.old,

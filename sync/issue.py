@@ -44,6 +44,28 @@ class IssuedReturn:
     backup: Path | None = None  # where a filled-in return it replaced (--force) was kept
 
 
+class IssueResult(list[IssuedReturn]):
+    """The returns an issue wrote, one per partner, in the order issued."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "returns": [
+                {
+                    "partner": i.partner,
+                    "path": str(i.path),
+                    "records": i.records,
+                    "id": i.id,
+                    "backup": None if i.backup is None else str(i.backup),
+                }
+                for i in self
+            ]
+        }
+
+    def exit_code(self) -> int:
+        """0: a return that cannot be written stops the run with an error instead."""
+        return 0
+
+
 def issue_returns(
     master_path: str | Path,
     out_dir: str | Path,
@@ -53,7 +75,7 @@ def issue_returns(
     schema: str | Path | None = None,
     today: date | None = None,
     force: bool = False,
-) -> list[IssuedReturn]:
+) -> IssueResult:
     """Write one return per partner (all by default) into `out_dir`.
 
     A return already there that a partner has filled in (or any other workbook of that
@@ -87,7 +109,7 @@ def issue_returns(
         partner, path = next(iter(filled.items()))
         raise XlsyncError(_filled_reason(path, partner), path)
     out.mkdir(parents=True, exist_ok=True)
-    issued = []
+    issued = IssueResult()
     for partner in chosen:
         path = targets[partner]
         saved = backup(path) if partner in filled else None

@@ -81,6 +81,38 @@ class Register:
             return None
         return clean(self.frame.iat[index, self.frame.columns.get_loc(field_name)])
 
+    def to_dict(self) -> dict[str, Any]:
+        """What the reader understood of a workbook, as `xlsync inspect --format json` prints it:
+        sheet, header row, columns, records."""
+        records = []
+        for index, record in enumerate(self.records()):
+            item = {name: jsonable(value) for name, value in record.items()}
+            item["_row"] = self.rows[index]
+            if self.record_sheets:
+                item["_sheet"] = self.record_sheets[index]
+            if self.blocks:
+                item["_block"] = self.blocks[index]
+            records.append(item)
+        return {
+            "path": str(self.path),
+            "schema": self.kind.name,
+            "format": self.format,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "header_rows": self.header_rows,
+            "columns": {name: column_letter(col) for name, col in self.columns.items()},
+            "headers": dict(self.headers),
+            "ignored": list(self.ignored.values()),
+            "sections": list(self.sections),
+            "record_count": len(self),
+            "skipped": [{"row": row, "why": why} for row, why in self.skipped],
+            "records": records,
+        }
+
+    def exit_code(self) -> int:
+        """0: a workbook that cannot be read raises instead, with its one-line reason."""
+        return 0
+
     def records(self) -> Iterator[dict[str, Any]]:
         """Each record as a plain dict of field -> value (None for blanks)."""
         names = list(self.frame.columns)

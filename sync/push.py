@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sync.errors import XlsyncError
 from sync.keys import key_of, normalise_partner
@@ -15,6 +16,7 @@ from sync.partners import partner_of
 from sync.read.open import check_file, open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
+from sync.report.data import merge_to_dict
 from sync.tables import Table, to_table
 from sync.write.atomic import check_not_open, fingerprint, lock
 from sync.write.patch import patch_workbook
@@ -81,8 +83,19 @@ def plan_push(kind: Kind, master: Table, tracker: Table, partner: str, keyed: bo
 
 @dataclass(slots=True)
 class PushResult:
+    """A push plan and the tracker it was written to (None for a dry run or no change)."""
+
     plan: MergePlan
     written: Path | None = None
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """What `xlsync push --format json` prints: the plan, as a merge's."""
+        return merge_to_dict(self.plan, self.written, None, self.dry_run)
+
+    def exit_code(self) -> int:
+        """0: a tracker that cannot be pushed to stops the run with an error instead."""
+        return 0
 
 
 def push_to_tracker(
@@ -121,7 +134,7 @@ def push_to_tracker(
         )
     tracker = to_table(tracker_reg, keyed=False, partner=who)
     plan = plan_push(master_reg.kind, master, tracker, who, keyed)
-    result = PushResult(plan=plan)
+    result = PushResult(plan=plan, dry_run=dry_run)
     if dry_run or not (plan.changes or plan.added):
         return result
     check_not_open(tracker_path, force=force)

@@ -4,37 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.cells import column_letter
 from sync.kinds import Kind
 from sync.model import Register, jsonable
 
 
 def register_to_dict(register: Register) -> dict[str, Any]:
-    """What the reader understood of a workbook: sheet, header row, columns, records."""
-    records = []
-    for index, record in enumerate(register.records()):
-        item = {name: jsonable(value) for name, value in record.items()}
-        item["_row"] = register.rows[index]
-        if register.record_sheets:
-            item["_sheet"] = register.record_sheets[index]
-        if register.blocks:
-            item["_block"] = register.blocks[index]
-        records.append(item)
-    return {
-        "path": str(register.path),
-        "schema": register.kind.name,
-        "format": register.format,
-        "sheet": register.sheet,
-        "header_row": register.header_row,
-        "header_rows": register.header_rows,
-        "columns": {name: column_letter(col) for name, col in register.columns.items()},
-        "headers": dict(register.headers),
-        "ignored": list(register.ignored.values()),
-        "sections": list(register.sections),
-        "record_count": len(register),
-        "skipped": [{"row": row, "why": why} for row, why in register.skipped],
-        "records": records,
-    }
+    """What the reader understood of a workbook: `Register.to_dict`."""
+    return register.to_dict()
 
 
 def kind_to_dict(kind: Kind) -> dict[str, Any]:
@@ -86,7 +62,7 @@ def kinds_summary() -> list[dict[str, Any]]:
 def merge_to_dict(
     plan: Any, written: Any = None, backup: Any = None, dry_run: bool = False
 ) -> dict[str, Any]:
-    """A merge plan (and what was written) as `xlsync merge --format json` prints it."""
+    """A merge plan (and what was written) as `xlsync merge` and `push` print it in JSON."""
     return {
         "master": plan.master,
         "dry_run": dry_run,
@@ -155,5 +131,15 @@ def merge_to_dict(
                 "message": f"cleared in the return; the master keeps {jsonable(c.kept)}",
             }
             for c in plan.cleared
+        ],
+        "history": [
+            {
+                "partner": h.partner,
+                "ref": h.ref,
+                "when": jsonable(h.when),
+                "text": h.text,
+                "source": h.source,
+            }
+            for h in plan.history
         ],
     }
