@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from builders import Sheet, build
 
-from sync import merge_files
+from sync import merge_files, parallel
 from sync.merge.plan import MergePlan
 from sync.parallel import PARALLEL_FROM, start_files
 from sync.workbooks import validate_workbooks
@@ -96,6 +96,8 @@ def test_workers_started_by_spawn_validate_and_merge_as_one_process(
     shutil.copytree(workbooks / "returns", returns)
     (returns / "Broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     assert len(list(returns.iterdir())) >= PARALLEL_FROM
+    # spawned workers start only for many files; these few must take that path all the same
+    monkeypatch.setattr(parallel, "SPAWN_PARALLEL_FROM", PARALLEL_FROM)
     results = {}
     for workers, method in (("1", ""), ("2", "spawn")):
         monkeypatch.setenv("XLSYNC_WORKERS", workers)
