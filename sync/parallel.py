@@ -160,21 +160,15 @@ def map_files(
     return start_files(fn, items, *args, label=label, batched=batched).results(progress)
 
 
-_pools: dict[str, ThreadPoolExecutor] = {}
-
-
-def thread_pool(name: str, workers: int) -> ThreadPoolExecutor:
-    """xlsync's thread pool `name`, started on first use and kept for the next."""
-    pool = _pools.get(name)
-    if pool is None:
-        pool = _pools[name] = ThreadPoolExecutor(workers, thread_name_prefix=f"xlsync-{name}")
-    return pool
+_background: list[ThreadPoolExecutor] = []  # started on first use, kept for the next
 
 
 def in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
-    """`fn(*args)`, started now on a background thread.
+    """`fn(*args)`, started now on one of xlsync's two background threads.
 
     For work that lets go of the interpreter lock (reading a file, hashing, inflating and
     deflating), which then runs on another core while the caller goes on with its Python.
     """
-    return thread_pool("background", 2).submit(fn, *args)
+    if not _background:
+        _background.append(ThreadPoolExecutor(2, thread_name_prefix="xlsync"))
+    return _background[0].submit(fn, *args)
