@@ -12,6 +12,7 @@ from sync.kinds import Kind
 from sync.merge.apply import row_edits
 from sync.merge.plan import AddedRow, CellChange, MergePlan, ReturnOutcome
 from sync.merge.three_way import comparable, same
+from sync.merge.wide import refuse_unplaceable
 from sync.partners import partner_of
 from sync.read.open import check_file, open_book
 from sync.read.table import read_register
@@ -134,6 +135,7 @@ def push_to_tracker(
         )
     tracker = to_table(tracker_reg, keyed=False, partner=who)
     plan = plan_push(master_reg.kind, master, tracker, who, keyed)
+    refuse_unplaceable(plan, tracker_reg, keyed=False)  # a wide tracker lacks some periods
     result = PushResult(plan=plan, dry_run=dry_run)
     if dry_run or not (plan.changes or plan.added):
         return result

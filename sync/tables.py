@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -31,6 +31,7 @@ class Record(NamedTuple):
     label: str  # the key as written, for people: "4,a", "LPI 12 2008/09 Q3"
     values: Values
     row: int
+    at: int = -1  # its index in the register: the key to a value's own cell and sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +43,22 @@ class Table:
     columns: Mapping[str, int]
     records: Sequence[Record]
     last_row: int = 0
+    # (record index, field) -> (row, column) of a value kept outside its record's row and
+    # field's column (a wide layout's column group per period): Register.cells
+    cells: Mapping[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+    # per record index, its sheet, when one table is kept over several; empty means `sheet`
+    sheets: Sequence[str] = ()
 
     def cell(self, record: Record, field_name: str) -> CellRef | None:
+        """The cell holding `field_name` of `record`: its own cell first, else the record's
+        row in the field's column, on the record's own sheet."""
+        sheet = self.sheets[record.at] if self.sheets and record.at >= 0 else self.sheet
+        if self.cells:
+            own = self.cells.get((record.at, field_name))
+            if own is not None:
+                return CellRef(sheet, *own)
         col = self.columns.get(field_name)
-        return None if col is None else CellRef(self.sheet, record.row, col)
+        return None if col is None else CellRef(sheet, record.row, col)
 
     def source(self, record: Record, field_name: str) -> str:
         """`file!sheet!cell` of a value, as change logs cite it."""
@@ -80,6 +93,8 @@ def to_table(
         columns,
         keyed,
         partner,
+        cells=register.cells,
+        sheets=register.record_sheets,
     )
 
 
@@ -107,8 +122,12 @@ def make_table(
     values: list[list[Any]],
     keyed: bool,
     partner: str | None,
+    *,
+    cells: Mapping[tuple[int, str], tuple[int, int]] | None = None,
+    sheets: Sequence[str] = (),
 ) -> Table:
-    """The Table of records given as plain columns (`values`, in `names` order)."""
+    """The Table of records given as plain columns (`values`, in `names` order); `cells`
+    and `sheets` as Register.cells and Register.record_sheets."""
     # column by column: each distinct ref and partner is normalised once, and the keys are
     # joined in one pass, rather than a call per record
     n = len(rows)
@@ -119,12 +138,12 @@ def make_table(
     keys = record_keys(kind, by_field, n, owners if keyed else None)
     labels = record_labels(kind, by_field, n)
     records = [
-        Record(key, str(owner or ""), label, dict(zip(names, row, strict=True)), at_row)
-        for key, owner, label, row, at_row in zip(
-            keys, owners, labels, zip(*values, strict=True), rows, strict=True
+        Record(key, str(owner or ""), label, dict(zip(names, row, strict=True)), at_row, at)
+        for at, (key, owner, label, row, at_row) in enumerate(
+            zip(keys, owners, labels, zip(*values, strict=True), rows, strict=True)
         )
     ]
-    return Table(path, sheet, columns, records, last_row)
+    return Table(path, sheet, columns, records, last_row, cells or {}, sheets)
 
 
 def _plain(value: Any) -> Any:

@@ -10,6 +10,7 @@ from sync.cells import CellRef
 from sync.keys import normalise_partner, normalise_ref
 from sync.merge.plan import HistoryEntry, MergePlan
 from sync.merge.three_way import comparable
+from sync.merge.wide import new_rows
 from sync.model import Register
 from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows_soon, key_meta
 
@@ -63,7 +64,8 @@ def edits_for(
                 str(change.cell),
             ]
         )
-    for n, added in enumerate(plan.added):
+    _, at = new_rows(plan.added, register)
+    for n, added in zip(at, plan.added, strict=True):
         cell = CellRef(
             register.sheet, register.last_row + 1 + n, register.columns[register.kind.record_field]
         )
@@ -116,14 +118,8 @@ def row_edits(plan: MergePlan, register: Register) -> Any:
         if change.cell.row <= register.last_row:  # a row added is written whole, below
             edits.cells[change.cell] = cell_value(change.new)
     if plan.added:
-        rows = [
-            {
-                col: cell_value(a.values.get(name))
-                for name, col in register.columns.items()
-                if name in a.values
-            }
-            for a in plan.added
-        ]
+        placed, _ = new_rows(plan.added, register)
+        rows = [{col: cell_value(v) for col, v in row.items()} for row in placed]
         style_row = register.rows[-1] if register.rows else register.header_row
         edits.append.append(AppendRows(register.sheet, register.last_row + 1, style_row, rows))
     return edits

@@ -13,6 +13,7 @@ from sync.errors import ExitCode, XlsyncError
 from sync.findings import Finding
 from sync.kinds import Kind, get_kind
 from sync.merge.plan import MergePlan, ReturnInput, ReturnOutcome, plan_merge
+from sync.merge.wide import refuse_unplaceable
 from sync.model import Register
 from sync.parallel import start_files
 from sync.partners import named_partners, resolve_partner
@@ -258,6 +259,7 @@ def merge_files(
             history_field=history_field if history_field in register.columns else None,
             date_field=date_field,
         )
+        refuse_unplaceable(plan, register, keyed)  # a wide master has no cell for some periods
         # the plan holds what the write needs; the records of master and returns (a dict each)
         # can go, so the writer reuses their memory rather than adding to it
         del table, inputs, prepared

@@ -110,8 +110,10 @@ def join_registers(registers: Sequence[Register]) -> Register:
     offsets = np.cumsum([0, *[len(r) for r in registers]])
     text: dict[tuple[int, str], str] = {}
     continuations: dict[int, list[int]] = {}
+    cells: dict[tuple[int, str], tuple[int, int]] = {}
     for reg, offset in zip(registers, offsets, strict=False):
         text.update({(i + int(offset), f): t for (i, f), t in reg.text.items()})
+        cells.update({(i + int(offset), f): at for (i, f), at in reg.cells.items()})
         continuations.update({i + int(offset): rows for i, rows in reg.continuations.items()})
     return replace(
         first,
@@ -119,6 +121,7 @@ def join_registers(registers: Sequence[Register]) -> Register:
         rows=[row for r in registers for row in r.rows],
         record_sheets=[r.sheet for r in registers for _ in r.rows],
         text=text,
+        cells=cells,
         continuations=continuations,
         sections=list(dict.fromkeys(s for r in registers for s in r.sections)),
         blocks=[b for r in registers for b in (r.blocks or [None] * len(r))],
