@@ -75,6 +75,9 @@ class ReadReturn:
     findings: list[Finding]
     base: dict[str, dict[str, Any]] | None
     error: XlsyncError | None = None  # raised once its partner is known, as it always was
+    # Register.cells and Register.record_sheets: where a wide return's values sit
+    cells: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+    sheets: list[str] = field(default_factory=list)
 
 
 class Unread(NamedTuple):
@@ -131,6 +134,8 @@ def _reduced(book: Book, checked: Checked) -> ReadReturn:
         findings=findings,
         base=base,
         error=error,
+        cells=register.cells,
+        sheets=register.record_sheets,
     )
 
 
@@ -157,6 +162,8 @@ def finish_return(
         read.values,
         keyed,
         who,
+        cells=read.cells,
+        sheets=read.sheets,
     )
     return ReturnInput(
         table=table, partner=who, base=read.base, findings=read.findings, bad_rows=bad_rows

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sync.keys import key_of, normalise_partner, normalise_ref
+from sync.keys import key_of, normalise_partner, normalise_ref, record_labels
 from sync.merge.plan import AddedRow, MergePlan, RejectedEdit, ReturnOutcome
 from sync.model import Register
 
@@ -39,6 +39,7 @@ def refuse_unplaceable(plan: MergePlan, register: Register, keyed: bool) -> None
     if not groups or period is None:
         return
     spread = {name for _, group in groups.values() for name in group}
+    _refuse_cellless(plan, register, spread)
     kept: list[AddedRow] = []
     for added in plan.added:
         heading = added.values.get(period)
@@ -70,6 +71,50 @@ def refuse_unplaceable(plan: MergePlan, register: Register, keyed: bool) -> None
                 f"{register.sheet!r}: not added"
             )
     plan.added = kept
+
+
+def _refuse_cellless(plan: MergePlan, register: Register, spread: set[str]) -> None:
+    """Refuse each change of a spread field whose period's group has no column for it: the
+    record's row in the field's first column is another period's cell."""
+    # each own cell of a spread field, with the record it belongs to: a change whose record
+    # has no cell of its own for the field was given the row's cell of another period
+    kind = register.kind
+    frame = register.frame
+    labels = record_labels(
+        kind,
+        {n: frame[n].tolist() for n in kind.identity if n in frame.columns},
+        len(register),
+    )
+    own = {
+        (register.sheet_of(index), at, name): normalise_ref(labels[index])
+        for (index, name), at in register.cells.items()
+        if name in spread
+    }
+    kept = []
+    for change in plan.changes:
+        cell = change.cell
+        whose = own.get((cell.sheet, (cell.row, cell.col), change.field))
+        if change.field not in spread or whose == normalise_ref(change.ref):
+            kept.append(change)
+            continue
+        plan.rejected_edits.append(
+            RejectedEdit(
+                change.partner,
+                change.ref,
+                change.field,
+                f"(no {change.field} column for this period in {register.sheet!r})",
+                change.new,
+                change.source,
+            )
+        )
+        for outcome in plan.returns:
+            if normalise_partner(outcome.partner) == normalise_partner(change.partner):
+                outcome.updated -= 1
+                outcome.rejected_edits += 1
+                outcome.status = "partial"
+                outcome.reason = f"a value has no column in {register.sheet!r}: not written"
+                break
+    plan.changes = kept
 
 
 def _outcome_of(outcomes: Sequence[ReturnOutcome], added: AddedRow) -> ReturnOutcome | None:

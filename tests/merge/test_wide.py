@@ -193,3 +193,66 @@ def test_push_into_a_wide_tracker_lands_in_its_period_cells(tmp_path: Path) -> N
     assert [(r.ref, r.theirs) for r in result.plan.rejected_edits] == [(f"LPI 12 {Q3}", Q3)]
     again = push_to_tracker(master, tracker, partner="Chorley", schema="indicators")
     assert again.written is None and not again.plan.changes
+
+
+def tracker(path: Path, groups: list[tuple[str, list[str]]], rows: list[list[Any]]) -> Path:
+    """A partner's own wide workbook: PI Code | Indicator | then each period's columns."""
+    above: list[Any] = [None, None]
+    header = ["PI Code", "Indicator"]
+    merges = []
+    for heading, names in groups:
+        first = len(header) + 1
+        above += [heading] + [None] * (len(names) - 1)
+        header += names
+        if len(names) > 1:
+            merges.append(f"{chr(64 + first)}1:{chr(64 + len(header))}1")
+    return build(
+        path,
+        Sheet(name="Indicators", above_header=[above], header=header, merges=merges, rows=rows),
+    )
+
+
+def test_a_wide_return_is_cited_by_its_own_cells(tmp_path: Path) -> None:
+    master = build(
+        tmp_path / "master.xlsx",
+        wide_master(
+            "Indicators", [["LPI 12", "Rent collected (%)", "Chorley", 96, 95.5, 96, None]]
+        ),
+    )
+    both = ["Target", "Actual"]
+    ret = tracker(
+        tmp_path / "chorley.xlsx",
+        [(Q1, both), (Q2, both)],
+        [["LPI 12", "Rent collected (%)", 96, 95.5, 96, 94]],
+    )
+    before = grid(master)
+    result = merge_files(master, [ret], schema="indicators")
+    (change,) = result.plan.changes
+    assert (str(change.cell), change.source) == ("Indicators!G3", "chorley.xlsx!Indicators!F3")
+    assert changed(before, grid(master)) == {"Indicators!G3": 94}
+
+
+def test_a_value_whose_period_has_no_column_for_it_is_refused(tmp_path: Path) -> None:
+    master = build(
+        tmp_path / "master.xlsx",
+        Sheet(
+            name="Indicators",
+            header=["Partner", *LONG],
+            rows=[
+                ["Chorley", "LPI 12", "Rent collected (%)", Q1, 95, None],  # target lowered
+                ["Chorley", "LPI 12", "Rent collected (%)", Q2, 97, None],  # Q2 has no Target
+            ],
+        ),
+    )
+    path = tracker(
+        tmp_path / "chorley.xlsx",
+        [(Q1, ["Target", "Actual"]), (Q2, ["Actual"])],
+        [["LPI 12", "Rent collected (%)", 96, 95.5, 94]],
+    )
+    before = grid(path)
+    result = push_to_tracker(master, path, partner="Chorley", schema="indicators")
+    # Q1's target lands in C3; Q2's would have gone into C3 too, Q1's cell: refused
+    assert changed(before, grid(path)) == {"Indicators!C3": 95}
+    assert [(r.ref, r.field, r.theirs) for r in result.plan.rejected_edits] == [
+        (f"LPI 12 {Q2}", "target", 97)
+    ]
