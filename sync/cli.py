@@ -351,7 +351,7 @@ def merge(
         emit_json(data)
     else:
         click.echo(render_merge(data))
-    for line in result.unreadable:
+    for line in [*result.notes, *result.unreadable]:
         click.echo(f"xlsync: {line}", err=True)
     sys.exit(result.exit_code())
 

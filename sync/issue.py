@@ -22,10 +22,20 @@ from sync.keys import normalise_partner
 from sync.merge.three_way import same
 from sync.model import Register
 from sync.periods import ordered_periods, same_period
-from sync.read.open import open_book
+from sync.read.open import Book, open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
-from sync.state import BASE_SHEET, blob_rows, key_meta, read_issued_base, sheet_blob
+from sync.state import (
+    BASE_SHEET,
+    ISSUED_FROM,
+    STATE_SHEET,
+    blob_rows,
+    key_meta,
+    master_identity,
+    read_issued_base,
+    sheet_blob,
+    state_rows_with_identity,
+)
 from sync.tables import to_table
 from sync.write.atomic import backup
 from sync.write.heights import DEFAULT_COL_WIDTH, DEFAULT_FONT_PT, DEFAULT_ROW_HEIGHT, text_height
@@ -108,6 +118,7 @@ def issue_returns(
     if filled and not force:
         partner, path = next(iter(filled.items()))
         raise XlsyncError(_filled_reason(path, partner), path)
+    master_id = _identity(master_path, book, register, force)
     out.mkdir(parents=True, exist_ok=True)
     issued = IssueResult()
     for partner in chosen:
@@ -127,10 +138,34 @@ def issue_returns(
             ident,
             master_path,
             today or date.today(),
+            master_id=master_id,
         )
         save_new_workbook(wb, path)
         issued.append(IssuedReturn(partner, path, len(records), ident, saved))
     return issued
+
+
+def _identity(master_path: Path, book: Book, register: Register, force: bool) -> str | None:
+    """The master's identity, for its returns to carry; a master without one is given one
+    in its sync state (once, on its first issue). A master xlsync cannot write (not .xlsx or
+    .xlsm) issues returns without one, and they merge as before identities."""
+    ident = master_identity(book)
+    if ident is not None or register.format not in ("xlsx", "xlsm"):
+        return ident
+    from sync.write.atomic import fingerprint
+    from sync.write.patch import Edits, NewSheet, patch_workbook
+
+    ident = str(uuid.uuid4())
+    rows = state_rows_with_identity(book, register.kind, ident)
+    stamp = fingerprint(master_path)
+    patch_workbook(
+        master_path,
+        master_path,
+        Edits(sheets=[NewSheet(STATE_SHEET, rows, state="veryHidden")]),
+        expect_fingerprint=stamp,
+        force=force,
+    )
+    return ident
 
 
 def _filled_in(path: Path, register: Register) -> bool:
@@ -238,6 +273,7 @@ def _build_return(
     ident: str,
     master_path: Path,
     today: date,
+    master_id: str | None = None,
 ) -> Workbook:
     kind = register.kind
     current = current_period(register)
@@ -337,6 +373,7 @@ def _build_return(
         "issued": today,
         "id": ident,
         "master": master_path.name,
+        ISSUED_FROM: master_id,
         "kind": kind.name,
         "deadline": deadline,
         **key_meta(kind),

@@ -40,6 +40,8 @@ BASE_SHEET = "_xlsync_base"  # in an issued return: what was sent
 LOG_SHEET = "Sync log"
 HISTORY_SHEET = "Progress history"
 MARKER = "xlsync"
+IDENTITY = "id"  # in a master's state metadata: the identity its issued returns carry
+ISSUED_FROM = "master_id"  # in an issued return's metadata: the identity of its master
 VERSION = 2  # 1: JSON text, dates tagged; 2: JSON with ISO dates, zlib-compressed, as base64
 CHUNK = 30_000  # under Excel's 32,767 characters a cell
 
@@ -164,6 +166,39 @@ def _inflate(packed: bytes) -> bytes:
     if inflater.unconsumed_tail or not inflater.eof:
         raise ValueError("the stored state is damaged or inflates beyond any honest state")
     return data
+
+
+def master_identity(book: Book) -> str | None:
+    """The identity a master keeps in its sync state's metadata, or None (a master written
+    before masters had one, or never issued from)."""
+    blob = sheet_blob(book, STATE_SHEET)
+    ident = blob.meta.get(IDENTITY) if blob is not None else None
+    return ident if isinstance(ident, str) and ident else None
+
+
+def identity_meta(ident: str | None) -> dict[str, Any]:
+    """What a master's state metadata says of its identity: it is kept through every merge."""
+    return {IDENTITY: ident} if ident else {}
+
+
+def issued_meta(book: Book) -> dict[str, Any] | None:
+    """The metadata of the base an issued return carries (partner, issue id, date, the
+    master's name and identity), or None for a workbook xlsync did not issue."""
+    blob = sheet_blob(book, BASE_SHEET)
+    return dict(blob.meta) if blob is not None else None
+
+
+def state_rows_with_identity(book: Book, kind: Kind, ident: str) -> list[list[Any]]:
+    """The master's state sheet as it is, its metadata now holding `ident`; a new, empty
+    state when it has none. The stored records are kept as they are: their checksum covers
+    only them, not the metadata."""
+    rows = sheet_rows(book, STATE_SHEET)
+    blob = read_blob(rows)
+    if blob is None:
+        return blob_rows({**key_meta(kind), IDENTITY: ident}, {"partners": {}})
+    rows = [list(r) for r in rows]
+    rows[1] = [json.dumps({**blob.meta, IDENTITY: ident}, default=_encode, sort_keys=True)]
+    return rows
 
 
 def key_meta(kind: Kind) -> dict[str, Any]:

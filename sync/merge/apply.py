@@ -12,7 +12,14 @@ from sync.merge.plan import HistoryEntry, MergePlan
 from sync.merge.three_way import comparable
 from sync.merge.wide import new_rows
 from sync.model import Register
-from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET, blob_rows_soon, key_meta
+from sync.state import (
+    HISTORY_SHEET,
+    LOG_SHEET,
+    STATE_SHEET,
+    blob_rows_soon,
+    identity_meta,
+    key_meta,
+)
 
 LOG_HEADER = ["When", "Partner", "Ref", "Field", "Old value", "New value", "Source", "Master cell"]
 HISTORY_HEADER = ["Date", "Partner", "Ref", "Progress note", "Source", "Merged"]
@@ -35,6 +42,7 @@ def edits_for(
     existing_history: list[list[Any]],
     state: dict[str, dict[str, dict[str, Any]]],
     now: datetime,
+    identity: str | None = None,
 ) -> Any:
     """The writer's Edits for a plan: every planned cell, nothing else of the data sheet."""
     from sync.write.patch import NewSheet
@@ -46,7 +54,8 @@ def edits_for(
     for partner, records in plan.agreed.items():
         merged_state.setdefault(partner, {}).update(records)
     state_rows = blob_rows_soon(
-        {"saved": stamp.isoformat(), **key_meta(register.kind)}, {"partners": merged_state}
+        {"saved": stamp.isoformat(), **key_meta(register.kind), **identity_meta(identity)},
+        {"partners": merged_state},
     )
     del merged_state
 
@@ -146,6 +155,7 @@ def apply_plan(
     state: dict[str, dict[str, dict[str, Any]]],
     now: datetime | None = None,
     force: bool = False,
+    identity: str | None = None,
 ) -> tuple[Path | None, Path | None]:
     """Write the plan into `target` (the master, or --out). A plan that changes nothing writes nothing."""
     from sync.write.patch import patch_workbook, read_source_soon
@@ -161,7 +171,9 @@ def apply_plan(
     # the master is read (and inflated) again for writing on another core, while the
     # edits are made ready here
     source_read = read_source_soon(source)
-    edits = edits_for(plan, register, existing_log, existing_history, state, now or datetime.now())
+    edits = edits_for(
+        plan, register, existing_log, existing_history, state, now or datetime.now(), identity
+    )
     result = patch_workbook(
         source,
         target,

@@ -83,6 +83,16 @@ class Cleared:
 
 
 @dataclass(frozen=True, slots=True)
+class RejectedRow:
+    """A return's row not merged (--accept-valid-rows) for the errors found in it."""
+
+    partner: str
+    ref: str
+    source: str
+    errors: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Missing:
     partner: str
     ref: str
@@ -124,6 +134,7 @@ class MergePlan:
     conflicts: list[Conflict] = field(default_factory=list)
     rejected_edits: list[RejectedEdit] = field(default_factory=list)
     cleared: list[Cleared] = field(default_factory=list)
+    rejected_rows: list[RejectedRow] = field(default_factory=list)  # --accept-valid-rows
     history: list[HistoryEntry] = field(default_factory=list)
     agreed: dict[str, dict[str, Values]] = field(default_factory=dict)  # partner -> key -> values
 

@@ -9,9 +9,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sync.errors import ExitCode, XlsyncError
+from sync.errors import ExitCode, WriteRefused, XlsyncError
 from sync.findings import Finding
 from sync.kinds import Kind, get_kind
+from sync.merge.guards import (
+    duplicate_findings,
+    one_per_partner,
+    refusal_at_source,
+    refuse_other_master,
+    refuse_other_partner,
+    refuse_return_as_master,
+    set_aside_rejected_rows,
+)
 from sync.merge.plan import MergePlan, ReturnInput, ReturnOutcome, plan_merge
 from sync.merge.wide import refuse_unplaceable
 from sync.model import Register
@@ -21,7 +30,15 @@ from sync.read.open import Book, check_file, open_book
 from sync.read.table import read_register
 from sync.recognise import recognise_kind
 from sync.report.data import merge_to_dict
-from sync.state import HISTORY_SHEET, LOG_SHEET, read_issued_base, read_state, sheet_rows
+from sync.state import (
+    HISTORY_SHEET,
+    LOG_SHEET,
+    issued_meta,
+    master_identity,
+    read_issued_base,
+    read_state,
+    sheet_rows,
+)
 from sync.tables import make_table, plain_columns, to_table
 from sync.validate import Checked
 from sync.workbooks import expand_paths, validate_in_batches
@@ -39,6 +56,7 @@ class MergeResult:
     backup: Path | None = None
     dry_run: bool = False
     unreadable: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # which of two returns was taken, and why
     prefer: str = "master"  # which side won a conflict
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +92,7 @@ class ReadReturn:
     named: frozenset[str] | None  # the names in its partner column, None without one
     findings: list[Finding]
     base: dict[str, dict[str, Any]] | None
+    issued: dict[str, Any] | None = None  # an issued return's metadata: whose, when, from where
     error: XlsyncError | None = None  # raised once its partner is known, as it always was
     # Register.cells and Register.record_sheets: where a wide return's values sit
     cells: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
@@ -113,6 +132,7 @@ def _reduced(book: Book, checked: Checked) -> ReadReturn:
     register, findings = checked.register, checked.findings
     base: dict[str, dict[str, Any]] | None = None
     error: XlsyncError | None = None
+    issued = issued_meta(book)
     try:
         base, tampered = read_issued_base(book, register.kind)
     except XlsyncError as exc:
@@ -133,6 +153,7 @@ def _reduced(book: Book, checked: Checked) -> ReadReturn:
         named=named_partners(register),
         findings=findings,
         base=base,
+        issued=issued,
         error=error,
         cells=register.cells,
         sheets=register.record_sheets,
@@ -145,12 +166,17 @@ def finish_return(
     master_partners: Sequence[str],
     partner: str | None,
     keyed: bool,
+    master_id: str | None = None,
+    master_path: Path | None = None,
 ) -> ReturnInput:
-    """Whose return it is and its keyed records. Raises XlsyncError when that cannot be told."""
+    """Whose return it is and its keyed records. Raises XlsyncError when that cannot be told,
+    or when the return was issued from another master or --partner contradicts it."""
+    if master_path is not None:
+        refuse_other_master(read.issued, master_id, master_path, read.path)
+    refuse_other_partner(partner, read.issued, read.named, read.path, master_partners)
     who = resolve_partner(read.named, read.path, master_partners, partner)
     if read.error is not None:
         raise read.error
-    bad_rows = frozenset(f.row for f in read.findings if f.severity == "error" and f.row)
     table = make_table(
         str(read.path),
         read.sheet,
@@ -165,8 +191,10 @@ def finish_return(
         cells=read.cells,
         sheets=read.sheets,
     )
+    findings = [*read.findings, *duplicate_findings(table, read.findings, kind)]
+    bad_rows = frozenset(f.row for f in findings if f.severity == "error" and f.row)
     return ReturnInput(
-        table=table, partner=who, base=read.base, findings=read.findings, bad_rows=bad_rows
+        table=table, partner=who, base=read.base, findings=findings, bad_rows=bad_rows
     )
 
 
@@ -177,7 +205,9 @@ def _finish_or_error(
     partner: str | None,
     keyed: bool,
     today: date | None,
-) -> ReturnInput | str:
+    master_id: str | None,
+    master_path: Path,
+) -> tuple[ReturnInput, dict[str, Any] | None] | str:
     if isinstance(read, Unread) or read.kind != kind.name:
         # read before the master's kind was known, as another kind or not at all: read again
         # as the master's kind, whose error names what it looked for
@@ -185,7 +215,9 @@ def _finish_or_error(
     if isinstance(read, Unread):
         return read.reason
     try:
-        return finish_return(read, kind, partners, partner, keyed)
+        return finish_return(
+            read, kind, partners, partner, keyed, master_id, master_path
+        ), read.issued
     except XlsyncError as exc:
         return exc.line()
 
@@ -222,6 +254,8 @@ def merge_files(
         )
         try:
             book = open_book(master_path)
+            refuse_return_as_master(issued_meta(book), master_path)
+            master_id = master_identity(book)
             kind = recognise_kind(book, given)
             register = read_register(master_path, schema=kind, book=book)
             keyed = kind.partner_field in register.columns
@@ -234,10 +268,13 @@ def merge_files(
         unreadable: list[str] = []
         outcomes_unreadable: list[ReturnOutcome] = []
         # each return is keyed as it arrives, while the workers read the rest
-        prepared: list[ReturnInput | str] = pending.results(
+        prepared: list[tuple[ReturnInput, dict[str, Any] | None] | str] = pending.results(
             progress,
-            then=lambda read: _finish_or_error(read, kind, partners, partner, keyed, today),
+            then=lambda read: _finish_or_error(
+                read, kind, partners, partner, keyed, today, master_id, master_path
+            ),
         )
+        issued: dict[str, dict[str, Any] | None] = {}
         for path, item in zip(paths, prepared, strict=True):
             if isinstance(item, str):
                 unreadable.append(item)
@@ -245,7 +282,10 @@ def merge_files(
                     ReturnOutcome(path=str(path), partner="", status="rejected", reason=item)
                 )
             else:
-                inputs.append(item)
+                inputs.append(item[0])
+                issued[item[0].table.path] = item[1]
+        chosen = one_per_partner(inputs, issued, kind)
+        inputs = chosen.inputs
         history_field = next(iter(kind.history_fields), None)
         date_field = kind.role("updated")
         # parsed once: after many merges it holds every record agreed
@@ -267,25 +307,33 @@ def merge_files(
             date_field=date_field,
         )
         refuse_unplaceable(plan, register, keyed)  # a wide master has no cell for some periods
+        if accept_valid_rows:
+            set_aside_rejected_rows(plan, inputs, table, kind)
         # the plan holds what the write needs; the records of master and returns (a dict each)
         # can go, so the writer reuses their memory rather than adding to it
         del table, inputs, prepared
-        plan.returns += outcomes_unreadable
-        result = MergeResult(plan=plan, dry_run=dry_run, unreadable=unreadable, prefer=prefer)
+        plan.returns += chosen.outcomes + outcomes_unreadable
+        result = MergeResult(
+            plan=plan, dry_run=dry_run, unreadable=unreadable, prefer=prefer, notes=chosen.notes
+        )
         if dry_run:
             return result
         from sync.merge.apply import apply_plan
 
-        written, backup = apply_plan(
-            plan,
-            register,
-            master_path,
-            target,
-            expect_fingerprint=stamp,
-            existing_log=existing_log,
-            existing_history=existing_history,
-            state=state,
-            force=force,
-        )
+        try:
+            written, backup = apply_plan(
+                plan,
+                register,
+                master_path,
+                target,
+                expect_fingerprint=stamp,
+                existing_log=existing_log,
+                existing_history=existing_history,
+                state=state,
+                force=force,
+                identity=master_id,
+            )
+        except WriteRefused as exc:
+            raise refusal_at_source(exc, plan, [master_path, target], register) from None
         result.written, result.backup = written, backup
         return result

@@ -96,6 +96,10 @@ def merge_to_dict(
         ],
         "added": [{"partner": a.partner, "ref": a.ref, "source": a.source} for a in plan.added],
         "missing": [{"partner": m.partner, "ref": m.ref} for m in plan.missing],
+        "rejected_rows": [
+            {"partner": r.partner, "ref": r.ref, "source": r.source, "errors": list(r.errors)}
+            for r in plan.rejected_rows
+        ],
         "conflicts": [
             {
                 "partner": c.partner,

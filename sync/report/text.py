@@ -315,6 +315,11 @@ def _render_changes(data: dict[str, Any], push: bool) -> str:
             data.get("cleared", []),
             ["partner", "ref", "field", "kept", "cell", "source"],
         ),
+        (
+            "Rows not merged (errors in the return; the master keeps its values)",
+            [{**r, "errors": "; ".join(r["errors"])} for r in data.get("rejected_rows", [])],
+            ["partner", "ref", "source", "errors"],
+        ),
         ("Missing from the return (kept in the master)", data["missing"], ["partner", "ref"]),
     ]
     for title, items, keys in sections:
