@@ -128,12 +128,17 @@ class OnePerPartner:
 
 
 def one_per_partner(
-    inputs: Sequence[ReturnInput], issued: Mapping[str, Meta | None], kind: Kind
+    inputs: Sequence[ReturnInput],
+    issued: Mapping[str, Meta | None],
+    kind: Kind,
+    enforce: bool = True,
 ) -> OnePerPartner:
     """Two returns from one partner in one run (`Chorley.xlsx`, `Chorley (2).xlsx`): the
     later would silently undo the earlier. Merged is only the one that is clearly the newer
     by what it carries (issued later, or every Last Updated date as late or later); when
     none is, none of them is merged."""
+    if not enforce:
+        return OnePerPartner(inputs=list(inputs))
     groups: dict[str, list[ReturnInput]] = {}
     for ret in inputs:
         groups.setdefault(normalise_partner(ret.partner), []).append(ret)

@@ -235,8 +235,14 @@ def merge_files(
     schema: str | Path | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    one_per_partner_only: bool = True,
 ) -> MergeResult:
-    """Merge returns into the master. The master is read once; only planned cells change."""
+    """Merge returns into the master. The master is read once; only planned cells change.
+
+    Of several returns from one partner, only one clearly the newest is merged (none when
+    none is), unless `one_per_partner_only` is False: then each is merged in turn, later
+    ones revising earlier ones, as the planner does.
+    """
     master_path = check_file(master_path)  # before the lock, which leaves a file beside it
     target = Path(out) if out else master_path
     guard: Any = contextlib.nullcontext()
@@ -284,7 +290,7 @@ def merge_files(
             else:
                 inputs.append(item[0])
                 issued[item[0].table.path] = item[1]
-        chosen = one_per_partner(inputs, issued, kind)
+        chosen = one_per_partner(inputs, issued, kind, enforce=one_per_partner_only)
         inputs = chosen.inputs
         history_field = next(iter(kind.history_fields), None)
         date_field = kind.role("updated")

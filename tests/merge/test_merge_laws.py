@@ -186,7 +186,9 @@ def _at(ws: Any, issued: Issued, name: str, row: int) -> Any:
 
 
 def _merge(master: Path, returns: list[Path], prefer: str) -> Any:
-    return merge_files(master, returns, prefer=prefer, today=TODAY)
+    # the laws are the planner's: several returns of one partner are merged in turn (the
+    # command line takes only one clearly the newest; tests/cli/test_merge_mistakes.py)
+    return merge_files(master, returns, prefer=prefer, today=TODAY, one_per_partner_only=False)
 
 
 def _register(path: Path) -> list[list[Any]]:
