@@ -41,11 +41,15 @@ def refuse_other_master(
 ) -> None:
     """A return carries the identity of the master it was issued from; merged into any other
     it would put one council's rows into another's register. Returns and masters from before
-    identities carry none, and merge as they did."""
+    identities carry none, and merge as they did; a master without one is taken at its name."""
     theirs = issued.get(ISSUED_FROM) if issued else None
     if not theirs or theirs == master_id:
         return
     came = str((issued or {}).get("master") or "another master")
+    if master_id is None and came == master_path.name:
+        # the master it came from, rebuilt or restored from before its first issue gave it
+        # an identity: the name it was issued from is all there is to go by
+        return
     if came == master_path.name:
         came = f"another master also called {came}"
     raise XlsyncError(

@@ -99,9 +99,25 @@ def test_a_return_from_another_master_is_refused_naming_both(county: Path, tmp_p
 
 
 def test_a_return_into_a_master_that_never_issued_is_refused(county: Path, tmp_path: Path) -> None:
-    other = tmp_path / "other" / "county.xlsx"  # the same name, another council's master
+    other = tmp_path / "tracker.xlsx"  # another council's, never issued from
+    shutil.copy(WORKBOOKS / "master.xlsx", other)
+    before = other.read_bytes()
+    result = run("merge", other, tmp_path / "issued" / "Chorley.xlsx")
+    assert result.exit_code == 2
+    assert errors(result) == [
+        "xlsync: Chorley.xlsx: was issued from county.xlsx, not from tracker.xlsx; a return "
+        "merges only into the master it was issued from"
+    ]
+    assert other.read_bytes() == before
+
+
+def test_a_return_into_another_master_of_the_same_name_is_refused(
+    county: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other" / "county.xlsx"
     other.parent.mkdir()
     shutil.copy(WORKBOOKS / "master.xlsx", other)
+    assert run("issue", other, "--out", tmp_path / "other" / "issued").exit_code == 0
     before = other.read_bytes()
     result = run("merge", other, tmp_path / "issued" / "Chorley.xlsx")
     assert result.exit_code == 2
