@@ -147,7 +147,12 @@ def _make(issued: Issued, folder: Path, spec: Any) -> Cycle:
     if cells:
         patch(master, master, cells)
     paths = []
+    kept: dict[str, bool] = {}
     for n, (partner, keeps_base, edits) in enumerate(returns):
+        # a partner's returns all carry their base or none does: a plain copy merged after
+        # the issued one, once the coordinator changed a field since issuing, merges
+        # otherwise one by one (the first, changing nothing, leaves no sync state behind)
+        keeps_base = kept.setdefault(partner, keeps_base)
         path = folder / "returns" / f"{partner} {n}.xlsx"
         path.parent.mkdir(exist_ok=True)
         wb = load_workbook(issued.returns[partner])
