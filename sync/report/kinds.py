@@ -213,32 +213,84 @@ def _date_text(when: Any) -> date | str | None:
 
 
 # indicators --------------------------------------------------------------------------------
-def _performance(m: _Master, today: date) -> list[Section]:
+@dataclass(slots=True)
+class _Indicators:
+    """What a performance report is drawn from: the kind's roles, its periods, its rows by
+    indicator."""
+
+    kind: Kind
+    role: dict[str, str | None]
+    ident: list[str]
+    periods: list[str]
+    current: str | None
+    span: str
+    lower: set[str]
+    by_indicator: dict[str, list[_Row]]
+    in_current: list[_Row]
+
+    def code(self, r: _Row) -> str:
+        """An indicator's code: the row's identity without its period."""
+        return " ".join(str(_text(r.values.get(n)) or "") for n in self.ident).strip() or r.label
+
+    def reported(self, r: _Row) -> bool:
+        """Whether the row has an actual."""
+        return r.get(self.role["actual"]) not in (None, "")
+
+    def period_title(self) -> str:
+        """The heading of the kind's period column."""
+        return _title_of(self.kind, "period", "Period")
+
+
+def _indicators(m: _Master) -> _Indicators:
+    """The roles, periods and indicators a performance report is drawn from."""
     kind = m.kind
     role = {r: kind.role(r) for r in ("period", "actual", "target", "polarity", "rag", "title")}
     ident = [n for n in kind.identity if n != role["period"]]
     periods = ordered_periods(r.get(role["period"]) for r in m.rows)
     current = periods[-1] if periods else None
     span = f"{periods[0]} to {periods[-1]}" if len(periods) > 1 else (current or "no period")
-    lower = set(kind.values_of("lower_better"))
-
-    def code(r: _Row) -> str:
-        return " ".join(str(_text(r.values.get(n)) or "") for n in ident).strip() or r.label
-
-    def reported(r: _Row) -> bool:
-        return r.get(role["actual"]) not in (None, "")
-
-    by_indicator: dict[str, list[_Row]] = {}
+    ind = _Indicators(
+        kind, role, ident, periods, current, span, set(kind.values_of("lower_better")), {}, []
+    )
     for r in m.rows:
-        by_indicator.setdefault(code(r), []).append(r)
-    in_current = [
+        ind.by_indicator.setdefault(ind.code(r), []).append(r)
+    ind.in_current = [
         r for r in m.rows if current is not None and same_period(r.get(role["period"]), current)
     ]
-    rags = vocabulary_columns(
-        kind, role["rag"], [{(r.text(role["rag"]) or BLANK): 1 for r in in_current}]
-    )
+    return ind
 
-    # summary: the current period, partner by partner
+
+def _performance(m: _Master, today: date) -> list[Section]:
+    """The performance report: summary, indicators against target, trend, commentary, and who
+    has not reported."""
+    ind = _indicators(m)
+    tables, trend_tables = _indicator_tables(m, ind)
+    return [
+        _performance_summary(m, ind),
+        Section(
+            "indicators",
+            "Indicators against target",
+            f"Periods {ind.span}",
+            tables,
+            note="Each indicator's target and actual for every period a partner reported, "
+            "with its polarity and RAG.",
+        ),
+        Section(
+            "trend",
+            "Trend",
+            f"Periods {ind.span}",
+            trend_tables,
+            note="Each partner's actual across the periods, against the target.",
+        ),
+        _commentary(m, ind),
+        _not_reported(ind),
+    ]
+
+
+def _performance_summary(m: _Master, ind: _Indicators) -> Section:
+    """The current period, partner by partner: indicators due, reported, and by RAG."""
+    rag = ind.role["rag"]
+    rags = vocabulary_columns(ind.kind, rag, [{(r.text(rag) or BLANK): 1 for r in ind.in_current}])
     summary = Table(
         [
             "Partner",
@@ -252,153 +304,178 @@ def _performance(m: _Master, today: date) -> list[Section]:
         widths=(22, 12, 12, 14, *(10 for _ in rags)),
     )
     for p in m.partners:
-        mine = [r for r in in_current if r.partner == p]
-        counts = [sum((r.text(role["rag"]) or BLANK) == g for r in mine) for g in rags]
-        summary.rows.append(
-            [
-                Cell(p, bold=True),
-                Cell(len(mine)),
-                Cell(sum(map(reported, mine))),
-                Cell(sum(not reported(r) for r in mine)),
-                *[
-                    Cell(n, tone=g if g in ("Red", "Amber", "Green") else None)
-                    for n, g in zip(counts, rags, strict=True)
-                ],
-            ]
-        )
-    sections = [
-        Section(
-            "summary",
-            "Summary",
-            f"Period {current}, the latest in the return" if current else "No period reported",
-            [summary],
-            note="Indicators due, reported and rated, partner by partner, for the current period.",
-        )
+        summary.rows.append(_summary_row(ind, p, rags))
+    current = ind.current
+    return Section(
+        "summary",
+        "Summary",
+        f"Period {current}, the latest in the return" if current else "No period reported",
+        [summary],
+        note="Indicators due, reported and rated, partner by partner, for the current period.",
+    )
+
+
+def _summary_row(ind: _Indicators, partner: str, rags: tuple[str, ...]) -> list[Cell]:
+    """A partner's indicators due in the current period, how many it reported, and by RAG."""
+    rag = ind.role["rag"]
+    mine = [r for r in ind.in_current if r.partner == partner]
+    counts = [sum((r.text(rag) or BLANK) == g for r in mine) for g in rags]
+    return [
+        Cell(partner, bold=True),
+        Cell(len(mine)),
+        Cell(sum(map(ind.reported, mine))),
+        Cell(sum(not ind.reported(r) for r in mine)),
+        *[
+            Cell(n, tone=g if g in ("Red", "Amber", "Green") else None)
+            for n, g in zip(counts, rags, strict=True)
+        ],
     ]
 
-    # each indicator: target against actual for every period reported
-    headers = ["Partner", _title_of(kind, "period", "Period"), _title_of(kind, "target", "Target"),
-               _title_of(kind, "actual", "Actual"), _title_of(kind, "rag", "RAG")]  # fmt: skip
+
+def _indicator_tables(m: _Master, ind: _Indicators) -> tuple[list[Table], list[Table]]:
+    """Each indicator's table of target against actual, and its trend across the periods."""
     tables = []
     trend_tables = []
-    for name, rows in by_indicator.items():
-        first = rows[0]
-        polarity = first.text(role["polarity"])
-        direction = (
-            "lower is better" if polarity in lower else "higher is better" if polarity else None
-        )
-        what = first.text(role["title"])
-        heading = f"{name}: {what}" if what else name
-        if direction:
-            heading += f" ({direction})"
-        t = Table(list(headers), [], heading=heading, widths=(22, 14, 12, 12, 10))
-        for r in sorted(rows, key=lambda r: (r.partner.lower(), period_key(r.get(role["period"])))):
-            if not reported(r):
-                continue
-            t.rows.append(
-                [
-                    Cell(r.partner),
-                    Cell(r.text(role["period"])),
-                    Cell(r.get(role["target"])),
-                    Cell(r.get(role["actual"])),
-                    _rag_cell(r.text(role["rag"])),
-                ]
-            )
-        t.empty = "No period reported yet."
-        tables.append(t)
-        # the trend: one line per partner across the periods, with the target
-        lines = [p for p in m.partners if any(r.partner == p for r in rows)]
-        trend = Table(
-            [_title_of(kind, "period", "Period"), _title_of(kind, "target", "Target"), *lines],
-            [],
-            heading=heading,
-            widths=(14, 10, *(14 for _ in lines)),
-        )
-        for period in periods:
-            at = [r for r in rows if same_period(r.get(role["period"]), period)]
-            if not at:
-                continue
-            targets = [r.get(role["target"]) for r in at if r.get(role["target"]) is not None]
-            values = []
-            for p in lines:
-                hit = next((r for r in at if r.partner == p), None)
-                values.append(Cell(hit.get(role["actual"]) if hit else None))
-            trend.rows.append([Cell(period), Cell(targets[0] if targets else None), *values])
-        trend.chart = Chart(
-            "line",
-            heading,
-            _title_of(kind, "actual", "Actual") + (f" ({direction})" if direction else ""),
-            tuple(range(1, len(lines) + 2)),
-        )
-        trend_tables.append(trend)
-    sections.append(
-        Section(
-            "indicators",
-            "Indicators against target",
-            f"Periods {span}",
-            tables,
-            note="Each indicator's target and actual for every period a partner reported, "
-            "with its polarity and RAG.",
-        )
-    )
-    sections.append(
-        Section(
-            "trend",
-            "Trend",
-            f"Periods {span}",
-            trend_tables,
-            note="Each partner's actual across the periods, against the target.",
-        )
-    )
+    for name, rows in ind.by_indicator.items():
+        heading, direction = _indicator_heading(ind, name, rows[0])
+        tables.append(_target_table(ind, heading, rows))
+        trend_tables.append(_trend_table(m, ind, heading, direction, rows))
+    return tables, trend_tables
 
-    # the latest commentary of each indicator and partner
-    code_title = " ".join(kind.field(n).title for n in ident) or "Indicator"
+
+def _indicator_heading(ind: _Indicators, name: str, first: _Row) -> tuple[str, str | None]:
+    """An indicator's heading (code, title, polarity) and which direction is better."""
+    polarity = first.text(ind.role["polarity"])
+    direction = (
+        "lower is better" if polarity in ind.lower else "higher is better" if polarity else None
+    )
+    what = first.text(ind.role["title"])
+    heading = f"{name}: {what}" if what else name
+    if direction:
+        heading += f" ({direction})"
+    return heading, direction
+
+
+def _target_table(ind: _Indicators, heading: str, rows: list[_Row]) -> Table:
+    """An indicator's target against actual for every period a partner reported."""
+    role, kind = ind.role, ind.kind
+    headers = ["Partner", ind.period_title(), _title_of(kind, "target", "Target"),
+               _title_of(kind, "actual", "Actual"), _title_of(kind, "rag", "RAG")]  # fmt: skip
+    t = Table(headers, [], heading=heading, widths=(22, 14, 12, 12, 10))
+    for r in sorted(rows, key=lambda r: (r.partner.lower(), period_key(r.get(role["period"])))):
+        if not ind.reported(r):
+            continue
+        t.rows.append(
+            [
+                Cell(r.partner),
+                Cell(r.text(role["period"])),
+                Cell(r.get(role["target"])),
+                Cell(r.get(role["actual"])),
+                _rag_cell(r.text(role["rag"])),
+            ]
+        )
+    t.empty = "No period reported yet."
+    return t
+
+
+def _trend_table(
+    m: _Master, ind: _Indicators, heading: str, direction: str | None, rows: list[_Row]
+) -> Table:
+    """An indicator's trend: one line per partner across the periods, with the target."""
+    kind = ind.kind
+    lines = [p for p in m.partners if any(r.partner == p for r in rows)]
+    trend = Table(
+        [ind.period_title(), _title_of(kind, "target", "Target"), *lines],
+        [],
+        heading=heading,
+        widths=(14, 10, *(14 for _ in lines)),
+    )
+    for period in ind.periods:
+        at = [r for r in rows if same_period(r.get(ind.role["period"]), period)]
+        if at:
+            trend.rows.append(_trend_row(ind, period, at, lines))
+    trend.chart = Chart(
+        "line",
+        heading,
+        _title_of(kind, "actual", "Actual") + (f" ({direction})" if direction else ""),
+        tuple(range(1, len(lines) + 2)),
+    )
+    return trend
+
+
+def _trend_row(ind: _Indicators, period: str, at: list[_Row], lines: list[str]) -> list[Cell]:
+    """One period of a trend: its target, then each partner's actual."""
+    target, actual = ind.role["target"], ind.role["actual"]
+    targets = [r.get(target) for r in at if r.get(target) is not None]
+    values = []
+    for p in lines:
+        hit = next((r for r in at if r.partner == p), None)
+        values.append(Cell(hit.get(actual) if hit else None))
+    return [Cell(period), Cell(targets[0] if targets else None), *values]
+
+
+def _code_title(ind: _Indicators) -> str:
+    """The heading of an indicator's code: its identity fields' titles."""
+    return " ".join(ind.kind.field(n).title for n in ind.ident) or "Indicator"
+
+
+def _commentary(m: _Master, ind: _Indicators) -> Section:
+    """The latest commentary of each indicator and partner."""
     notes = Table(
-        ["Partner", code_title, _title_of(kind, "period", "Period"), "Latest commentary"],
+        ["Partner", _code_title(ind), ind.period_title(), "Latest commentary"],
         [],
         widths=(22, 30, 14, 70),
     )
     for p in m.partners:
-        for name, rows in by_indicator.items():
-            said = [r for r in rows if r.partner == p and r.latest is not None]
-            if not said:
-                continue
-            last = max(said, key=lambda r: period_key(r.get(role["period"])))
-            entry = last.latest
-            assert entry is not None
-            notes.rows.append(
-                [Cell(p), Cell(name), Cell(last.text(role["period"])), Cell(entry.text)]
-            )
+        for name, rows in ind.by_indicator.items():
+            row = _latest_commentary(ind, p, name, rows)
+            if row is not None:
+                notes.rows.append(row)
     notes.empty = "No commentary given."
-    sections.append(
-        Section(
-            "commentary",
-            "Latest commentary",
-            f"The latest period with commentary, up to {current}" if current else "No period",
-            [notes],
-        )
+    current = ind.current
+    return Section(
+        "commentary",
+        "Latest commentary",
+        f"The latest period with commentary, up to {current}" if current else "No period",
+        [notes],
     )
 
-    # who has not reported the current period
+
+def _latest_commentary(
+    ind: _Indicators, partner: str, name: str, rows: list[_Row]
+) -> list[Cell] | None:
+    """A partner's latest commentary on one indicator, as a table row; None if it gave none."""
+    said = [r for r in rows if r.partner == partner and r.latest is not None]
+    if not said:
+        return None
+    last = max(said, key=lambda r: period_key(r.get(ind.role["period"])))
+    entry = last.latest
+    assert entry is not None
+    return [Cell(partner), Cell(name), Cell(last.text(ind.role["period"])), Cell(entry.text)]
+
+
+def _not_reported(ind: _Indicators) -> Section:
+    """Who has not reported the current period."""
+    title = ind.role["title"]
     missing = Table(
-        ["Partner", code_title, _title_of(kind, "title", "Description")], [], widths=(22, 16, 60)
+        ["Partner", _code_title(ind), _title_of(ind.kind, "title", "Description")],
+        [],
+        widths=(22, 16, 60),
     )
-    for r in sorted(in_current, key=lambda r: (r.partner.lower(), code(r))):
-        if not reported(r):
+    for r in sorted(ind.in_current, key=lambda r: (r.partner.lower(), ind.code(r))):
+        if not ind.reported(r):
             missing.rows.append(
-                [Cell(r.partner, bold=True), Cell(code(r)), Cell(r.text(role["title"]))]
+                [Cell(r.partner, bold=True), Cell(ind.code(r)), Cell(r.text(title))]
             )
+    current = ind.current
     missing.empty = f"Every partner has reported {current}." if current else "No period to report."
-    sections.append(
-        Section(
-            "not-reported",
-            "Not yet reported",
-            f"Period {current}" if current else "No period",
-            [missing],
-            note="Partners whose actual for the current period is still blank.",
-        )
+    return Section(
+        "not-reported",
+        "Not yet reported",
+        f"Period {current}" if current else "No period",
+        [missing],
+        note="Partners whose actual for the current period is still blank.",
     )
-    return sections
 
 
 def _rag_label(value: str) -> str:
