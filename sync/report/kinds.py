@@ -261,8 +261,7 @@ def _indicators(m: _Master) -> _Indicators:
 
 
 def _performance(m: _Master, today: date) -> list[Section]:
-    """The performance report: summary, indicators against target, trend, commentary, and who
-    has not reported."""
+    """The performance report: summary, targets, trend, commentary, who has not reported."""
     ind = _indicators(m)
     tables, trend_tables = _indicator_tables(m, ind)
     return [
@@ -500,15 +499,64 @@ def _number(value: Any) -> int | None:
     return int(value) if float(value).is_integer() else None
 
 
-def _risks(m: _Master, today: date) -> list[Section]:
+@dataclass(slots=True)
+class _Risks:
+    """What a risk report is drawn from: the kind's roles, its closed and escalated statuses,
+    and the live risks."""
+
+    kind: Kind
+    role: dict[str, str | None]
+    done: set[str]
+    escalated: set[str]
+    at: str
+    live: list[_Row]
+
+    def status(self, r: _Row) -> str | None:
+        """A risk's status."""
+        return r.text(self.role["status"])
+
+    def score(self, r: _Row, after: bool = False) -> int | None:
+        """A risk's score (after mitigation if `after`): as given, else likelihood by impact."""
+        s = _number(r.get(self.role["score_after" if after else "score"]))
+        if s is not None:
+            return s
+        lk, im = (
+            _number(r.get(self.role[n + ("_after" if after else "")]))
+            for n in ("likelihood", "impact")
+        )
+        return lk * im if lk is not None and im is not None else None
+
+
+def _risk_register(m: _Master, today: date) -> _Risks:
+    """The roles, statuses and live risks a risk report is drawn from."""
     kind = m.kind
     r_ = {n: kind.role(n) for n in ("status", "likelihood", "impact", "score", "likelihood_after",
                                    "impact_after", "score_after", "lead", "mitigation", "title")}  # fmt: skip
-    done, escalated = set(kind.done), set(kind.values_of("escalated"))
-    at = f"At {long_date(today)}"
+    done = set(kind.done)
     live = [r for r in m.rows if r.text(r_["status"]) not in done]
+    return _Risks(kind, r_, done, set(kind.values_of("escalated")), f"At {long_date(today)}", live)
+
+
+def _risks(m: _Master, today: date) -> list[Section]:
+    """The risk report: summary, heat maps, risks by score, those escalated or rising."""
+    rk = _risk_register(m, today)
+    pairs = _heat_map_pairs(rk)
+    ranked = sorted(
+        m.rows,
+        key=lambda r: (rk.status(r) in rk.done, -(rk.score(r) or 0), r.partner.lower(), r.label),
+    )
+    return [
+        _risk_summary(m, rk),
+        _heat_maps(rk, pairs),
+        _top_risks(rk, ranked, len(pairs) > 1),
+        _escalated_or_rising(m, rk, ranked),
+    ]
+
+
+def _risk_summary(m: _Master, rk: _Risks) -> Section:
+    """Risks by partner and status."""
     statuses = vocabulary_columns(
-        kind, r_["status"], [{(r.text(r_["status"]) or BLANK): 1 for r in m.rows}]
+        rk.kind, rk.role["status"], [{(rk.status(r) or BLANK): 1 for r in m.rows}]
     )
     summary = Table(
         ["Partner", *[_status_label(s) for s in statuses], "Total"],
@@ -517,65 +565,71 @@ def _risks(m: _Master, today: date) -> list[Section]:
     )
     for p in m.partners:
         mine = [r for r in m.rows if r.partner == p]
-        counts = [sum((r.text(r_["status"]) or BLANK) == s for r in mine) for s in statuses]
+        counts = [sum((rk.status(r) or BLANK) == s for r in mine) for s in statuses]
         summary.rows.append([Cell(p, bold=True), *map(Cell, counts), Cell(len(mine))])
     summary.chart = Chart(
         "bar", "Risks by partner and status", "Risks", tuple(range(1, len(statuses) + 1))
     )
-    sections = [Section("summary", "Summary", at, [summary], note="Risks by partner and status.")]
+    return Section("summary", "Summary", rk.at, [summary], note="Risks by partner and status.")
 
-    def score(r: _Row, after: bool = False) -> int | None:
-        s = _number(r.get(r_["score_after" if after else "score"]))
-        if s is not None:
-            return s
-        lk, im = (
-            _number(r.get(r_[n + ("_after" if after else "")])) for n in ("likelihood", "impact")
-        )
-        return lk * im if lk is not None and im is not None else None
 
+def _heat_map_pairs(rk: _Risks) -> list[tuple[str | None, str | None, str]]:
+    """The heat maps to draw: before mitigation, and after it when live risks are scored so."""
+    r_ = rk.role
     pairs = [(r_["likelihood"], r_["impact"], "Before mitigation")]
     if any(
         r.get(r_["likelihood_after"]) is not None and r.get(r_["impact_after"]) is not None
-        for r in live
+        for r in rk.live
     ):
         pairs.append((r_["likelihood_after"], r_["impact_after"], "After mitigation"))
-    has_after = len(pairs) > 1
-    lk_title = _title_of(kind, "likelihood", "Likelihood")
-    im_title = _title_of(kind, "impact", "Impact")
-    tables = []
-    for lk_field, im_field, heading in pairs:
-        grid, unplaced = heat_map(live, lk_field, im_field)
-        t = Table(
-            [f"{im_title} (rows) by {lk_title} (columns)", *map(str, SCALE)],
-            [],
-            heading=heading if has_after else None,
-            widths=(18, 9, 9, 9, 9, 9),
-            label_rows=True,
-        )
-        for im in reversed(SCALE):
-            t.rows.append(
-                [Cell(im, bold=True)]
-                + [Cell(grid[(lk, im)], tone=score_band(lk * im)) for lk in SCALE]
-            )
-        if unplaced:
-            t.heading = f"{heading} ({unplaced} live risk(s) not scored 1 to 5 are not shown)"
-        tables.append(t)
-    sections.append(
-        Section(
-            "heat-map",
-            "Heat map",
-            at,
-            tables,
-            note=f"The number of live risks ({', '.join(sorted(done))} left out) in each cell of "
-            f"{lk_title.lower()} by {im_title.lower()}, coloured by score: red 15 and over, "
-            "amber 8 to 14, green up to 7.",
-        )
+    return pairs
+
+
+def _heat_maps(rk: _Risks, pairs: list[tuple[str | None, str | None, str]]) -> Section:
+    """The live risks in each cell of likelihood by impact, before and after mitigation."""
+    lk_title = _title_of(rk.kind, "likelihood", "Likelihood")
+    im_title = _title_of(rk.kind, "impact", "Impact")
+    tables = [
+        _heat_map_table(rk, lk_field, im_field, heading, len(pairs) > 1)
+        for lk_field, im_field, heading in pairs
+    ]
+    return Section(
+        "heat-map",
+        "Heat map",
+        rk.at,
+        tables,
+        note=f"The number of live risks ({', '.join(sorted(rk.done))} left out) in each cell of "
+        f"{lk_title.lower()} by {im_title.lower()}, coloured by score: red 15 and over, "
+        "amber 8 to 14, green up to 7.",
     )
 
-    ranked = sorted(
-        m.rows,
-        key=lambda r: (r.text(r_["status"]) in done, -(score(r) or 0), r.partner.lower(), r.label),
+
+def _heat_map_table(
+    rk: _Risks, lk_field: str | None, im_field: str | None, heading: str, titled: bool
+) -> Table:
+    """One heat map of impact by likelihood, each cell coloured by its score band."""
+    lk_title = _title_of(rk.kind, "likelihood", "Likelihood")
+    im_title = _title_of(rk.kind, "impact", "Impact")
+    grid, unplaced = heat_map(rk.live, lk_field, im_field)
+    t = Table(
+        [f"{im_title} (rows) by {lk_title} (columns)", *map(str, SCALE)],
+        [],
+        heading=heading if titled else None,
+        widths=(18, 9, 9, 9, 9, 9),
+        label_rows=True,
     )
+    for im in reversed(SCALE):
+        t.rows.append(
+            [Cell(im, bold=True)] + [Cell(grid[(lk, im)], tone=score_band(lk * im)) for lk in SCALE]
+        )
+    if unplaced:
+        t.heading = f"{heading} ({unplaced} live risk(s) not scored 1 to 5 are not shown)"
+    return t
+
+
+def _top_risks(rk: _Risks, ranked: list[_Row], has_after: bool) -> Section:
+    """Every risk, the highest score first and closed risks last."""
+    kind, r_ = rk.kind, rk.role
     after_cols = ["Score after"] if has_after else []
     top = Table(
         ["Partner", "Ref", _title_of(kind, "title", "Risk"), _title_of(kind, "score", "Score"), *after_cols,
@@ -584,54 +638,59 @@ def _risks(m: _Master, today: date) -> list[Section]:
         widths=(18, 8, 44, 9, *(9 for _ in after_cols), 22, 50, 12),
     )  # fmt: skip
     for r in ranked:
-        s = score(r)
+        s = rk.score(r)
         mitigation = r.latest.text if r.latest is not None else r.text(r_["mitigation"])
         top.rows.append(
             [Cell(r.partner), Cell(r.label, bold=True), Cell(r.text(r_["title"])), Cell(s, tone=score_band(s)),
-             *([Cell(score(r, True), tone=score_band(score(r, True)))] if has_after else []),
-             Cell(r.text(r_["lead"])), Cell(mitigation), Cell(r.text(r_["status"]))]
+             *([Cell(rk.score(r, True), tone=score_band(rk.score(r, True)))] if has_after else []),
+             Cell(r.text(r_["lead"])), Cell(mitigation), Cell(rk.status(r))]
         )  # fmt: skip
     top.empty = "The register has no risks."
-    sections.append(
-        Section(
-            "top-risks",
-            "Risks by score",
-            at,
-            [top],
-            note="Every risk, the highest score first; closed risks last.",
-        )
+    return Section(
+        "top-risks",
+        "Risks by score",
+        rk.at,
+        [top],
+        note="Every risk, the highest score first; closed risks last.",
     )
 
+
+def _escalated_or_rising(m: _Master, rk: _Risks, ranked: list[_Row]) -> Section:
+    """The risks escalated, or whose score rose at the last merge."""
+    kind, r_ = rk.kind, rk.role
     rose = _rises(m, r_["score"])
     watch = Table(["Partner", "Ref", _title_of(kind, "title", "Risk"), "Score", "Was", _title_of(kind, "status", "Status"), "Why listed"],
                   [], widths=(18, 8, 44, 9, 9, 12, 36))  # fmt: skip
     last_merge = max((when for when, _ in rose.values()), default=None)
     for r in ranked:
-        why = []
-        if r.text(r_["status"]) in escalated:
-            why.append("escalated")
         was = rose.get((normalise_partner(r.partner) if m.keyed else "", normalise_ref(r.label)))
-        if was is not None:
-            why.append(f"score rose at the merge of {long_date(was[0])}")
+        why = _why_listed(rk, r, was)
         if why:
-            s = score(r)
+            s = rk.score(r)
             watch.rows.append(
                 [Cell(r.partner), Cell(r.label, bold=True), Cell(r.text(r_["title"])), Cell(s, tone=score_band(s)),
-                 Cell(was[1] if was else None), Cell(r.text(r_["status"])), Cell("; ".join(why))]
+                 Cell(was[1] if was else None), Cell(rk.status(r)), Cell("; ".join(why))]
             )  # fmt: skip
     watch.empty = "No risk is escalated, and no score rose at the last merge."
-    sections.append(
-        Section(
-            "escalated",
-            "Escalated or rising",
-            f"{at}; scores compared with the merge of {long_date(last_merge)}"
-            if last_merge
-            else f"{at}; no merge recorded yet",
-            [watch],
-            note="Risks escalated, or whose score rose at the last merge.",
-        )
+    return Section(
+        "escalated",
+        "Escalated or rising",
+        f"{rk.at}; scores compared with the merge of {long_date(last_merge)}"
+        if last_merge
+        else f"{rk.at}; no merge recorded yet",
+        [watch],
+        note="Risks escalated, or whose score rose at the last merge.",
     )
-    return sections
+
+
+def _why_listed(rk: _Risks, r: _Row, was: tuple[date, Any] | None) -> list[str]:
+    """Why a risk is watched: escalated, its score rose at the last merge, both, or neither."""
+    why = []
+    if rk.status(r) in rk.escalated:
+        why.append("escalated")
+    if was is not None:
+        why.append(f"score rose at the merge of {long_date(was[0])}")
+    return why
 
 
 def heat_map(
