@@ -71,11 +71,7 @@ def largest_table(book: Book, sheet: str | None = None) -> Candidate | None:
     """The biggest table (columns x records) on the sheets worth drafting from: not a notes,
     cover, contacts, metadata or lookup sheet, unless there is nothing else."""
     if sheet is not None:
-        if sheet not in book.sheet_names:
-            raise NoTableFound(
-                f"has no sheet called {sheet!r}; its sheets are {', '.join(book.sheet_names)}",
-                book.path,
-            )
+        book.require_sheet(sheet)
         names = [sheet]
     else:
         visible = [n for n in book.sheet_names if n not in book.hidden] or book.sheet_names

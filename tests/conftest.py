@@ -28,3 +28,10 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not beside the project ({CORPUS})")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables are laid out for the terminal; the tests read them at one width, whatever the
+    terminal running them (a test that needs another width sets COLUMNS itself)."""
+    monkeypatch.setenv("COLUMNS", "100")

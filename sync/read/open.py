@@ -13,7 +13,7 @@ import olefile
 import python_calamine as calamine
 
 from sync import limits
-from sync.errors import HostileFile, PasswordRequired, UnreadableFile, XlsyncError
+from sync.errors import HostileFile, NoTableFound, PasswordRequired, UnreadableFile, XlsyncError
 from sync.read import extents, guards
 from sync.read.csvfile import read_csv
 from sync.read.extents import Extent, check_extent
@@ -76,6 +76,14 @@ class Book:
                 raise KeyError(name)
             self._grids[name] = self._loader(name)
         return self._grids[name]
+
+    def require_sheet(self, name: str) -> None:
+        """Refuse a sheet asked for by name (`--sheet`) that the workbook does not have."""
+        if name not in self.sheet_names:
+            raise NoTableFound(
+                f"has no sheet called {name!r}; its sheets are {', '.join(self.sheet_names)}",
+                self.path,
+            )
 
     def close(self) -> None:
         if self._source is not None:

@@ -50,11 +50,7 @@ def locate_table(book: Book, kinds: Iterable[Kind], sheet: str | None = None) ->
     """The sheet, header row and kind that best fit: visible sheets first, then hidden ones."""
     kinds = list(kinds)
     if sheet is not None:
-        if sheet not in book.sheet_names:
-            raise NoTableFound(
-                f"has no sheet called {sheet!r}; its sheets are {', '.join(book.sheet_names)}",
-                book.path,
-            )
+        book.require_sheet(sheet)
         names = [sheet]
     else:
         names = sorted(book.sheet_names, key=lambda n: n in book.hidden)

@@ -234,16 +234,7 @@ def status_chart(report: CommitteeReport) -> list[str]:
     width = label_w + bar_w + 20
     height = top + row_h * len(report.partners) + 10
     biggest = max((p.records for p in report.partners), default=0) or 1
-    step = _tick_step(biggest)
-    scale = bar_w / (math.ceil(biggest / step) * step)
-    shapes: list[str] = []
-    for tick in range(0, math.ceil(biggest / step) * step + 1, step):
-        x = label_w + tick * scale
-        shapes.append(
-            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 10}" stroke="#d0d0d0"/>'
-            f'<text x="{x:.1f}" y="{top - 10}" text-anchor="middle" font-size="11" fill="#595959">'
-            f"{tick}</text>"
-        )
+    scale, shapes = bar_axis(biggest, label_w, bar_w, top, height)
     for n, p in enumerate(report.partners):
         y = top + n * row_h
         shapes.append(
@@ -288,6 +279,23 @@ def status_chart(report: CommitteeReport) -> list[str]:
         "<figcaption>Recommendations by partner and status.</figcaption>",
         "</figure>",
     ]
+
+
+def bar_axis(
+    biggest: int, label_w: int, bar_w: int, top: int, height: int
+) -> tuple[float, list[str]]:
+    """A bar chart's scale (drawing units per count) and its gridlines with their numbers."""
+    step = _tick_step(biggest)
+    scale = bar_w / (math.ceil(biggest / step) * step)
+    shapes: list[str] = []
+    for tick in range(0, math.ceil(biggest / step) * step + 1, step):
+        x = label_w + tick * scale
+        shapes.append(
+            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 10}" stroke="#d0d0d0"/>'
+            f'<text x="{x:.1f}" y="{top - 10}" text-anchor="middle" font-size="11" fill="#595959">'
+            f"{tick}</text>"
+        )
+    return scale, shapes
 
 
 def _tick_step(biggest: int) -> int:

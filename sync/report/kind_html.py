@@ -3,13 +3,12 @@ drawn as inline SVG; every value from a workbook escaped, nothing fetched."""
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sync.report.committee import long_date
-from sync.report.html import CSS, RAG_CLASSES, _clip, _tick_step, esc, write_page
+from sync.report.html import CSS, RAG_CLASSES, _clip, bar_axis, esc, write_page
 from sync.report.kind_workbook import BAR_COLOURS, LINE_COLOURS
 from sync.report.kinds import Cell, Chart, KindReport, Section, Table
 from sync.report.workbook import OTHER_COLOUR
@@ -207,17 +206,8 @@ def _bar_chart(table: Table, spec: Chart) -> list[str]:
     label_w, bar_w, row_h, top, gap = 130, 300, 30, 28, 8
     totals = [sum(int(row[c].value or 0) for c in spec.series) for row in table.rows]
     biggest = max(totals, default=0) or 1
-    step = _tick_step(biggest)
-    scale = bar_w / (math.ceil(biggest / step) * step)
     height = top + row_h * len(table.rows) + 10
-    shapes: list[str] = []
-    for tick in range(0, math.ceil(biggest / step) * step + 1, step):
-        x = label_w + tick * scale
-        shapes.append(
-            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 10}" stroke="#d0d0d0"/>'
-            f'<text x="{x:.1f}" y="{top - 10}" text-anchor="middle" font-size="11" fill="#595959">'
-            f"{tick}</text>"
-        )
+    scale, shapes = bar_axis(biggest, label_w, bar_w, top, height)
     for n, row in enumerate(table.rows):
         y = top + n * row_h
         name = _show(row[0].value)

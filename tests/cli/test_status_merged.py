@@ -48,7 +48,11 @@ def test_status_counts_an_unchanged_return_once_merged(master: Path, tmp_path: P
         False,
         True,
     )
-    text = run("status", master, "--returns", returns).stdout
+    # wide enough that no cell wraps: the words are counted, not the layout
+    wide = CliRunner().invoke(
+        cli, ["status", str(master), "--returns", str(returns)], env={"COLUMNS": "250"}
+    )
+    text = wide.stdout
     assert text.count("up to date") == 1  # West Lancashire's last merge
 
 
