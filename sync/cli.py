@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -617,8 +618,17 @@ def demo(folder: Path) -> None:
     run_demo(folder, say=lambda line: click.echo(line))
 
 
+# The xlsync command is a short process that builds millions of small objects while it
+# reads a register and makes almost no reference cycles; at Python's default threshold the
+# collector walks them all again and again, for nothing. The command, not the library, sets
+# the threshold for its own process: `xlsync validate` of the 100,002-row benchmark register
+# took 8.1 s with the default and 5.3 s with this (medians of 3, run side by side).
+COLLECTOR_THRESHOLD = (100_000, 50, 100)
+
+
 def main() -> None:
     """Console entry point."""
+    gc.set_threshold(*COLLECTOR_THRESHOLD)
     try:
         cli.main(prog_name="xlsync", standalone_mode=True)
     except KeyboardInterrupt:
