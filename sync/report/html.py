@@ -133,6 +133,19 @@ def write_page(text: str, path: Path) -> Path:
 
 def render_html(report: CommitteeReport) -> str:
     """The whole page as text."""
+    nav = (
+        '<a href="#summary">Summary</a><a href="#overdue">Overdue</a>'
+        '<a href="#monitoring">Monitoring</a>'
+    )
+    body = [*summary_section(report), *overdue_section(report), *monitoring_section(report)]
+    return page(report.title, report.subtitle, report.master.name, nav, body)
+
+
+def page(
+    title: str, subtitle: str, source: str, nav: str, body: list[str], extra_css: str = ""
+) -> str:
+    """A report page: its head, the heading with where it came from and the section links
+    (`nav`, already HTML), then the sections (already HTML)."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',
@@ -140,21 +153,18 @@ def render_html(report: CommitteeReport) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="xlsync">',
-        f"<title>{esc(report.title)}: {esc(report.subtitle)}</title>",
-        f"<style>{CSS}</style>",
+        f"<title>{esc(title)}: {esc(subtitle)}</title>",
+        f"<style>{CSS}{extra_css}</style>",
         "</head>",
         "<body>",
         '<header class="page-head">',
-        f"<h1>{esc(report.title)}</h1>",
-        f'<p class="sub">{esc(report.subtitle[:1].upper() + report.subtitle[1:])}</p>',
-        f'<p class="src">From {esc(report.master.name)}</p>',
-        '<nav aria-label="Report sections"><a href="#summary">Summary</a>'
-        '<a href="#overdue">Overdue</a><a href="#monitoring">Monitoring</a></nav>',
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="sub">{esc(subtitle[:1].upper() + subtitle[1:])}</p>',
+        f'<p class="src">From {esc(source)}</p>',
+        f'<nav aria-label="Report sections">{nav}</nav>',
         "</header>",
         "<main>",
-        *summary_section(report),
-        *overdue_section(report),
-        *monitoring_section(report),
+        *body,
         "</main>",
         "</body>",
         "</html>",

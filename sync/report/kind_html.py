@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.report.committee import long_date
-from sync.report.html import CSS, RAG_CLASSES, _clip, bar_axis, esc, write_page
+from sync.report.html import RAG_CLASSES, _clip, bar_axis, esc, page, write_page
 from sync.report.kind_workbook import BAR_COLOURS, LINE_COLOURS
 from sync.report.kinds import Cell, Chart, KindReport, Section, Table
 from sync.report.workbook import OTHER_COLOUR
@@ -27,29 +27,8 @@ def write_kind_html(report: KindReport, path: Path) -> Path:
 
 def render_kind_html(report: KindReport) -> str:
     nav = "".join(f'<a href="#{s.id}">{esc(s.title)}</a>' for s in report.sections)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="generator" content="xlsync">',
-        f"<title>{esc(report.title)}: {esc(report.subtitle)}</title>",
-        f"<style>{CSS}{EXTRA_CSS}</style>",
-        "</head>",
-        "<body>",
-        '<header class="page-head">',
-        f"<h1>{esc(report.title)}</h1>",
-        f'<p class="sub">{esc(report.subtitle[:1].upper() + report.subtitle[1:])}</p>',
-        f'<p class="src">From {esc(report.master.name)}</p>',
-        f'<nav aria-label="Report sections">{nav}</nav>',
-        "</header>",
-        "<main>",
-    ]
-    for section in report.sections:
-        parts += _section(section)
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+    body = [line for section in report.sections for line in _section(section)]
+    return page(report.title, report.subtitle, report.master.name, nav, body, EXTRA_CSS)
 
 
 def _section(section: Section) -> list[str]:
