@@ -12,28 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from clirun import WORKBOOKS, errors, run, snapshot
 from openpyxl import load_workbook
 
 from sync import read_register
-from sync.cli import cli
 from sync.read.open import open_book
 from sync.state import BASE_SHEET, ISSUED_FROM, issued_meta, master_identity
 
-WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
 REPROS = Path(__file__).resolve().parents[3] / "shared" / "fuzz-repro"
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def errors(result: Result) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.strip()]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def edit(path: Path, changes: dict[tuple[int, str], Any], to: Path | None = None) -> Path:

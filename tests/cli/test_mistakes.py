@@ -7,28 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from clirun import WORKBOOKS, errors, run, snapshot
 
 from sync import read_register
-from sync.cli import cli
 
-WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
 PARTNERS = (
     "Burnley, Chorley, Hyndburn, Lancashire County, Rossendale, South Ribble, West Lancashire"
 )
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def errors(result: Result) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.strip()]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder`, hidden ones included, by relative path."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture

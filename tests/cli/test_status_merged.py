@@ -7,19 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from clirun import WORKBOOKS, run
 
 from sync.cli import cli
-
-WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def errors(result: Result) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.strip()]
 
 
 @pytest.fixture
