@@ -14,6 +14,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 FIXED_TIME = datetime(2007, 3, 1, 9, 0, 0)
 
+# The master register's header row, as the county's coordinator wrote it.
+REGISTER_HEADER = [
+    "Partner",
+    "Ref",
+    "Recommendation",
+    "Lead Officer",
+    "Target Date",
+    "Status",
+    "RAG",
+    "Progress / Comments",
+    "Last Updated",
+]
+
 
 @dataclass
 class Sheet:

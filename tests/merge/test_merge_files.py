@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import REGISTER_HEADER as HEADER
 from builders import Sheet, build
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -20,17 +21,6 @@ from sync.cli import cli
 from sync.state import HISTORY_SHEET, LOG_SHEET, STATE_SHEET
 
 TODAY = date(2007, 3, 20)
-HEADER = [
-    "Partner",
-    "Ref",
-    "Recommendation",
-    "Lead Officer",
-    "Target Date",
-    "Status",
-    "RAG",
-    "Progress / Comments",
-    "Last Updated",
-]
 MASTER_ROWS: list[Any] = [
     "Partnership Working",
     [

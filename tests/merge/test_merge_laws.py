@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import REGISTER_HEADER as HEADER
 from builders import Sheet, build
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -26,17 +27,6 @@ from sync.state import BASE_SHEET, HISTORY_SHEET
 from sync.write.patch import patch
 
 TODAY = date(2007, 3, 20)
-HEADER = [
-    "Partner",
-    "Ref",
-    "Recommendation",
-    "Lead Officer",
-    "Target Date",
-    "Status",
-    "RAG",
-    "Progress / Comments",
-    "Last Updated",
-]
 
 
 def _row(partner: str, ref: str, text: str, status: str, rag: str, note: str | None) -> list[Any]:

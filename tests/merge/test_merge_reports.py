@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from builders import REGISTER_HEADER as HEADER
 from builders import Sheet, build
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -16,17 +17,6 @@ from sync.cli import cli
 from sync.issue import issue_returns
 from sync.state import BASE_SHEET
 
-HEADER = [
-    "Partner",
-    "Ref",
-    "Recommendation",
-    "Lead Officer",
-    "Target Date",
-    "Status",
-    "RAG",
-    "Progress / Comments",
-    "Last Updated",
-]
 ROWS: list[Any] = [
     [
         "Chorley",

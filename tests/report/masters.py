@@ -8,21 +8,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from builders import REGISTER_HEADER as HEADER
 from builders import Sheet, build
 from openpyxl import load_workbook
 
 TODAY = date(2007, 3, 20)  # the Joint Committee meets on 20 March 2007
-HEADER = [
-    "Partner",
-    "Ref",
-    "Recommendation",
-    "Lead Officer",
-    "Target Date",
-    "Status",
-    "RAG",
-    "Progress / Comments",
-    "Last Updated",
-]
 HISTORY_HEADER = ["Date", "Partner", "Ref", "Progress note", "Source", "Merged"]
 MERGED = datetime(2007, 3, 12, 10, 30)
 
