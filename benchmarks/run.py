@@ -1,24 +1,34 @@
-"""Measure xlsync against plain baselines, each run in a fresh process; write RESULTS.md.
+"""Measure the xlsync command against plain baselines, each run in a fresh process; write RESULTS.md.
 
     python benchmarks/run.py                 # full sizes (100,000-row registers, 300 returns)
     python benchmarks/run.py --quick         # small sizes, under a minute: a smoke test
     python benchmarks/run.py --repeat 5 --only validate,merge7
+    python benchmarks/run.py --against OTHER/.venv/bin/python   # and another xlsync, side by side
 
 Scenarios (each against its baseline, see baselines.py):
   validate   a 100,002-row register, clean and with 1% bad rows:
-             xlsync.validate_workbooks vs pandas.read_excel(openpyxl) + an equivalent pandera schema
+             `xlsync validate --format json` vs pandas.read_excel(openpyxl) + an equivalent
+             pandera schema
   merge7     7 returns into a 100,002-row master, written losslessly:
-             xlsync.merge_files vs pandas+openpyxl read, keyed update, openpyxl save
+             `xlsync merge --format json` vs pandas+openpyxl read, keyed update, openpyxl save
   merge300   300 returns x 1,000 rows into a 300,000-row master, and the same 1,000-row returns
              7 at a time, for how the run grows with the number of returns
   nochange   7 unchanged returns into the 100,002-row master: nothing may be written
 
-Every measured run is a child process (`run.py --child TASK ARGS...`). Wall time runs from
-starting the child to its exit, so interpreter start and imports count for both sides. Peak
-memory is the larger of the child's ru_maxrss (os.wait4: its own peak, or its largest worker's)
-and the peak of the proportional set size summed over the child and its worker processes,
-sampled every 500 ms (worker processes are counted once, their shared pages split). A merge run
-starts from a fresh copy of the master, copied before the clock starts.
+xlsync is measured as an officer runs it: the `xlsync` console command installed beside the
+interpreter, its JSON read back for the figures. `--against PYTHON` measures a second xlsync (the
+one that interpreter imports, say an older commit in its own venv) in the same run, each of its
+runs alternating with this one's, so that both see the same machine.
+
+Every measured run is a child process. Wall time runs from starting the child to its exit, so
+interpreter start and imports count for both sides. Peak memory is the larger of the child's
+ru_maxrss (os.wait4: its own peak, or its largest worker's) and the peak of the proportional set
+size summed over the child and its worker processes, sampled every 500 ms (worker processes are
+counted once, their shared pages split). Linux carries a process's peak across fork and exec,
+so a child's ru_maxrss is never below what this script held when it started the child: the
+workbooks are therefore generated in a child of their own, and this script's own peak is
+printed with the results. A merge run starts from a fresh copy of the master, copied before
+the clock starts.
 """
 
 from __future__ import annotations
@@ -36,8 +46,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,39 +61,68 @@ TODAY = generate.TODAY.isoformat()
 
 
 # ------------------------------------------------------------------------------------------
-# child tasks: what one measured process does
+# the tools measured: an xlsync command line, or a baseline child task
 # ------------------------------------------------------------------------------------------
-def task_xlsync_validate(path: str) -> dict[str, Any]:
-    from sync import validate_workbooks
+@dataclass(frozen=True)
+class Tool:
+    """One side of a comparison: its name in the results, and the interpreter it runs on."""
 
-    report = validate_workbooks([path], today=date.fromisoformat(TODAY))
-    f = report.files[0]
-    return {"records": f.records, "errors": f.errors, "warnings": f.warnings, "error": f.error}
+    name: str
+    python: str
+
+    @property
+    def is_xlsync(self) -> bool:
+        return self.name != "baseline"
+
+    def xlsync(self, *args: str) -> list[str]:
+        """The `xlsync` command installed beside this tool's interpreter, asked for JSON."""
+        exe = Path(self.python).parent / ("xlsync.exe" if os.name == "nt" else "xlsync")
+        return [str(exe), *args, "--format", "json", "--today", TODAY]
+
+    def task(self, task: str, *args: str) -> list[str]:
+        return [self.python, str(Path(__file__).resolve()), "--child", task, *args]
 
 
+def validate_figures(printed: str) -> dict[str, Any]:
+    f = json.loads(printed)["files"][0]
+    return {k: f.get(k) for k in ("records", "errors", "warnings", "error")}
+
+
+def merge_figures(printed: str) -> dict[str, Any]:
+    out = json.loads(printed)
+    statuses: dict[str, int] = {}
+    for outcome in out["returns"]:
+        statuses[outcome["status"]] = statuses.get(outcome["status"], 0) + 1
+    figures = {k: len(out[k]) for k in ("changes", "added", "conflicts", "rejected_edits")}
+    figures["history"] = len(out["history"]) if "history" in out else "not reported"
+    return {**figures, "returns": statuses, "written": out["written"] is not None}
+
+
+def measure_validate(tool: Tool, path: Path) -> Run:
+    if tool.is_xlsync:
+        # exit 1 means the register has errors: that is a result, not a failure
+        return measure(tool.xlsync("validate", str(path)), validate_figures, ok=(0, 1))
+    return measure(tool.task("baseline-validate", str(path)), _last_line)
+
+
+def measure_merge(tool: Tool, master: Path, returns: Path) -> Run:
+    if tool.is_xlsync:
+        return measure(tool.xlsync("merge", str(master), str(returns)), merge_figures, ok=(0, 1))
+    return measure(tool.task("baseline-merge", str(master), str(returns)), _last_line)
+
+
+def _last_line(printed: str) -> dict[str, Any]:
+    """A child task prints its figures as JSON on its last line."""
+    return dict(json.loads(printed.strip().splitlines()[-1]))
+
+
+# ------------------------------------------------------------------------------------------
+# child tasks: what a baseline's measured process does, and the generator's own process
+# ------------------------------------------------------------------------------------------
 def task_baseline_validate(path: str) -> dict[str, Any]:
     import baselines
 
     return baselines.validate(path, TODAY)
-
-
-def task_xlsync_merge(master: str, returns: str) -> dict[str, Any]:
-    from sync import merge_files
-
-    result = merge_files(master, [returns], today=date.fromisoformat(TODAY))
-    plan = result.plan
-    statuses: dict[str, int] = {}
-    for outcome in plan.returns:
-        statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
-    return {
-        "changes": len(plan.changes),
-        "added": len(plan.added),
-        "conflicts": len(plan.conflicts),
-        "rejected_edits": len(plan.rejected_edits),
-        "history": len(plan.history),
-        "returns": statuses,
-        "written": result.written is not None,
-    }
 
 
 def task_baseline_merge(master: str, returns: str) -> dict[str, Any]:
@@ -91,11 +131,15 @@ def task_baseline_merge(master: str, returns: str) -> dict[str, Any]:
     return baselines.merge(master, returns)
 
 
+def task_generate(data: str, sizes: str) -> dict[str, Any]:
+    generate_data(Path(data), Sizes(**json.loads(sizes)))
+    return {}
+
+
 TASKS = {
-    "xlsync-validate": task_xlsync_validate,
     "baseline-validate": task_baseline_validate,
-    "xlsync-merge": task_xlsync_merge,
     "baseline-merge": task_baseline_merge,
+    "generate": task_generate,
 }
 
 
@@ -146,8 +190,10 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def measure(task: str, *args: str) -> Run:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", task, *args]
+def measure(
+    cmd: list[str], figures: Callable[[str], dict[str, Any]], ok: tuple[int, ...] = (0,)
+) -> Run:
+    """Run one child to its exit; `figures` turns what it printed into the run's figures."""
     peak = [0]
     done = threading.Event()
     started = time.perf_counter()
@@ -179,10 +225,11 @@ def measure(task: str, *args: str) -> Run:
     sampler.join()
     for r in readers:
         r.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{task} {' '.join(args)} failed:\n{outputs['err'].decode()[-3000:]}")
-    lines = outputs["out"].decode().strip().splitlines()
-    return Run(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, json.loads(lines[-1]))
+    if proc.returncode not in ok:
+        raise SystemExit(
+            f"{' '.join(cmd)} exited {proc.returncode}:\n{outputs['err'].decode()[-3000:]}"
+        )
+    return Run(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, figures(outputs["out"].decode()))
 
 
 # ------------------------------------------------------------------------------------------
@@ -204,21 +251,27 @@ QUICK = Sizes(partners=7, rows=300, scale_returns=24, scale_rows=100)
 class Result:
     scenario: str
     rows: int
-    xlsync: list[Run] = field(default_factory=list)
-    baseline: list[Run] = field(default_factory=list)
+    runs: dict[str, list[Run]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def xlsync(self) -> list[Run]:
+        return self.runs.get("xlsync", [])
+
+    @property
+    def baseline(self) -> list[Run]:
+        return self.runs.get("baseline", [])
+
+    def add(self, tool: Tool, run: Run) -> None:
+        self.runs.setdefault(tool.name, []).append(run)
 
     @staticmethod
     def median(runs: list[Run], attr: str) -> float:
         return statistics.median(getattr(r, attr) for r in runs)
 
 
-def prepare_data(work: Path, sizes: Sizes, force: bool) -> dict[str, Path]:
-    """Generate the workbooks once per size; later runs reuse them."""
-    tag = f"{sizes.partners}x{sizes.rows}-{sizes.scale_returns}x{sizes.scale_rows}"
-    data = work / f"data-{tag}"
-    marker = data / "complete"
-    paths = {
+def _data_paths(data: Path) -> dict[str, Path]:
+    return {
         "clean": data / "tracker.xlsx",
         "bad": data / "tracker_bad.xlsx",
         "merge7": data / "merge7",
@@ -226,20 +279,34 @@ def prepare_data(work: Path, sizes: Sizes, force: bool) -> dict[str, Path]:
         "scale": data / "scale",
         "scale7": data / "scale7",
     }
-    if marker.exists() and not force:
-        return paths
+
+
+def prepare_data(work: Path, sizes: Sizes, force: bool) -> dict[str, Path]:
+    """Generate the workbooks once per size, in a child process; later runs reuse them."""
+    tag = f"{sizes.partners}x{sizes.rows}-{sizes.scale_returns}x{sizes.scale_rows}"
+    data = work / f"data-{tag}"
+    marker = data / "complete"
+    if force or not marker.exists():
+        t = time.perf_counter()
+        print(f"generating workbooks in {data} ...", flush=True)
+        sizes_json = json.dumps(sizes.__dict__)
+        subprocess.run(
+            Tool("generator", sys.executable).task("generate", str(data), sizes_json), check=True
+        )
+        marker.write_text("ok")
+        print(f"  generated in {time.perf_counter() - t:.0f} s", flush=True)
+    return _data_paths(data)
+
+
+def generate_data(data: Path, sizes: Sizes) -> None:
+    paths = _data_paths(data)
     data.mkdir(parents=True, exist_ok=True)
-    t = time.perf_counter()
-    print(f"generating workbooks in {data} ...", flush=True)
     generate.tracker(paths["clean"], sizes.partners, sizes.rows)
     generate.tracker(paths["bad"], sizes.partners, sizes.rows, bad=0.01)
     generate.merge_set(paths["merge7"], sizes.partners, sizes.rows)
     generate.merge_set(paths["nochange"], sizes.partners, sizes.rows, edits=0)
     generate.merge_set(paths["scale"], sizes.scale_returns, sizes.scale_rows)
     generate.merge_set(paths["scale7"], 7, sizes.scale_rows)
-    marker.write_text("ok")
-    print(f"  generated in {time.perf_counter() - t:.0f} s", flush=True)
-    return paths
 
 
 def fresh_master(set_dir: Path, run_dir: Path) -> Path:
@@ -251,52 +318,55 @@ def fresh_master(set_dir: Path, run_dir: Path) -> Path:
     return target
 
 
-def run_validate(paths: dict[str, Path], sizes: Sizes, repeat: int, baseline: bool) -> list[Result]:
+def run_validate(
+    paths: dict[str, Path], sizes: Sizes, repeat: int, tools: list[Tool]
+) -> list[Result]:
     results = []
     rows = sizes.partners * sizes.rows
     for name in ("clean", "bad"):
         res = Result(f"validate ({'clean' if name == 'clean' else '1% bad rows'})", rows)
         for i in range(repeat):
-            res.xlsync.append(measure("xlsync-validate", str(paths[name])))
-            if baseline:
-                res.baseline.append(measure("baseline-validate", str(paths[name])))
+            for tool in tools:
+                res.add(tool, measure_validate(tool, paths[name]))
             _progress(res, i)
         results.append(res)
     return results
 
 
 def run_merge(
-    label: str, set_dir: Path, rows: int, work: Path, repeat: int, baseline: bool
+    label: str, set_dir: Path, rows: int, work: Path, repeat: int, tools: list[Tool]
 ) -> Result:
     res = Result(label, rows)
     for i in range(repeat):
-        master = fresh_master(set_dir, work / "run")
-        res.xlsync.append(measure("xlsync-merge", str(master), str(set_dir / "returns")))
-        if baseline:
+        for tool in tools:
             master = fresh_master(set_dir, work / "run")
-            res.baseline.append(measure("baseline-merge", str(master), str(set_dir / "returns")))
+            res.add(tool, measure_merge(tool, master, set_dir / "returns"))
         _progress(res, i)
     return res
 
 
-def run_nochange(set_dir: Path, rows: int, work: Path, repeat: int) -> Result:
+def run_nochange(set_dir: Path, rows: int, work: Path, repeat: int, tools: list[Tool]) -> Result:
     res = Result("merge, nothing changed", rows)
-    master = fresh_master(set_dir, work / "run")
+    masters = {t.name: fresh_master(set_dir, work / f"run-{i}") for i, t in enumerate(tools)}
     for i in range(repeat):
-        before = _stamp(master)
-        time.sleep(0.05)  # an mtime written now would differ from the one taken before
-        res.xlsync.append(measure("xlsync-merge", str(master), str(set_dir / "returns")))
-        after = _stamp(master)
-        written = res.xlsync[-1].output.get("written")
-        # the writer's lock file may stay beside the master; any other new file is a write
-        others = sorted(p.name for p in master.parent.iterdir() if p.name != master.name)
-        written_files = [n for n in others if not n.endswith(".xlsync-lock")]
-        ok = before == after and not written and not written_files
-        res.notes.append(
-            f"run {i + 1}: master bytes and mtime {'unchanged' if before == after else 'CHANGED'}; "
-            f"written={written}; other files beside it: {others or 'none'}"
-        )
-        res.xlsync[-1].output["unchanged"] = ok
+        for tool in tools:
+            master = masters[tool.name]
+            before = _stamp(master)
+            time.sleep(0.05)  # an mtime written now would differ from the one taken before
+            run = measure_merge(tool, master, set_dir / "returns")
+            res.add(tool, run)
+            after = _stamp(master)
+            written = run.output.get("written")
+            # the writer's lock file may stay beside the master; any other new file is a write
+            others = sorted(p.name for p in master.parent.iterdir() if p.name != master.name)
+            written_files = [n for n in others if not n.endswith(".xlsync-lock")]
+            ok = before == after and not written and not written_files
+            res.notes.append(
+                f"{tool.name} run {i + 1}: master bytes and mtime "
+                f"{'unchanged' if before == after else 'CHANGED'}; "
+                f"written={written}; other files beside it: {others or 'none'}"
+            )
+            run.output["unchanged"] = ok
         _progress(res, i)
     return res
 
@@ -306,22 +376,21 @@ def _stamp(path: Path) -> tuple[int, str]:
 
 
 def _progress(res: Result, i: int) -> None:
-    x = res.xlsync[-1]
-    line = f"  {res.scenario} run {i + 1}: xlsync {x.seconds:.2f} s {x.peak_mb:.0f} MB"
-    if res.baseline:
-        b = res.baseline[-1]
-        line += f" | baseline {b.seconds:.2f} s {b.peak_mb:.0f} MB"
-    print(line, flush=True)
+    parts = [
+        f"{name} {runs[-1].seconds:.2f} s {runs[-1].peak_mb:.0f} MB"
+        for name, runs in res.runs.items()
+    ]
+    print(f"  {res.scenario} run {i + 1}: " + " | ".join(parts), flush=True)
 
 
 # ------------------------------------------------------------------------------------------
 # report
 # ------------------------------------------------------------------------------------------
-def machine() -> dict[str, str]:
+def machine(tools: list[Tool]) -> dict[str, str]:
     import importlib.metadata as md
 
-    info = {
-        "xlsync source": _source(),
+    info = {f"{t.name} source": _source(t.python) for t in tools if t.is_xlsync}
+    info |= {
         "cores": str(os.cpu_count()),
         "cpu": _cpu_model(),
         "ram": f"{_mem_total_gb():.1f} GB",
@@ -344,8 +413,20 @@ def machine() -> dict[str, str]:
     return info
 
 
-def precompile() -> None:
-    """Compile xlsync's modules, and these scripts, to bytecode before anything is measured.
+def _where_sync(python: str) -> Path:
+    """The folder of the sync package that interpreter imports (run away from any checkout)."""
+    out = subprocess.run(
+        [python, "-c", "import sync, pathlib; print(pathlib.Path(sync.__file__).parent)"],
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        check=True,
+    )
+    return Path(out.stdout.strip())
+
+
+def precompile(tools: list[Tool]) -> None:
+    """Compile each xlsync's modules, and these scripts, to bytecode before anything is measured.
 
     The baselines import pandas and openpyxl from the bytecode pip wrote when it installed
     them, and an installed xlsync is imported the same way. An editable xlsync writes its
@@ -353,36 +434,31 @@ def precompile() -> None:
     these figures come from): then every measured process compiled xlsync from source
     afresh, 0.15 s of CPU that no officer's run pays twice.
     """
-    out = subprocess.run(
-        [sys.executable, "-c", "import sync, pathlib; print(pathlib.Path(sync.__file__).parent)"],
-        capture_output=True,
-        text=True,
-        cwd=HERE.parent,
-        check=True,
+    for tool in tools:
+        if tool.is_xlsync:
+            folder = str(_where_sync(tool.python))
+            subprocess.run([tool.python, "-m", "compileall", "-q", folder], check=True)
+    compileall.compile_dir(HERE, quiet=1)
+
+
+def _source(python: str) -> str:
+    """Which xlsync was measured: the folder it was installed from (or runs from), and its commit."""
+    ask = (
+        "import importlib.metadata as m, json, pathlib, sync\n"
+        "url = json.loads(m.distribution('xlsync').read_text('direct_url.json') or '{}')\n"
+        "print(url.get('url', '').removeprefix('file://') or pathlib.Path(sync.__file__).parent.parent)"
     )
-    for folder in (Path(out.stdout.strip()), HERE):
-        compileall.compile_dir(folder, quiet=1)
-
-
-def _source() -> str:
-    """Which xlsync was measured: the package the child processes import, and its commit."""
     out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sync, pathlib; print(pathlib.Path(sync.__file__).parent.parent)",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=HERE.parent,
+        [python, "-c", ask], capture_output=True, text=True, cwd=tempfile.gettempdir(), check=True
     )
     root = out.stdout.strip()
-    commit = os.environ.get("XLSYNC_BENCH_COMMIT", "")
-    if not commit and root:
-        git = subprocess.run(
-            ["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-        )
-        commit = git.stdout.strip()
+    git = subprocess.run(
+        ["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "-C", root, "status", "--porcelain", "sync"], capture_output=True, text=True
+    )
+    commit = git.stdout.strip() + (" with changes to sync/" if dirty.stdout.strip() else "")
     return f"{root} ({commit or 'commit unknown'})"
 
 
@@ -404,6 +480,13 @@ def _mem_total_gb() -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _own_peak_mb() -> float:
+    """This script's own peak: the floor under every child's ru_maxrss."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _load() -> str:
@@ -469,14 +552,17 @@ def render(
     info: dict[str, str],
     loads: tuple[str, str],
 ) -> str:
+    command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
+    command += f" --repeat {args.repeat}" + (f" --only {args.only}" if args.only else "")
+    command += f" --against {args.against}" if args.against else ""
     lines = [
         "# xlsync benchmarks",
         "",
-        f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `python benchmarks/run.py"
-        f"{' --quick' if args.quick else ''} --repeat {args.repeat}`"
-        f"{' --only ' + args.only if args.only else ''}. Medians of {args.repeat} runs, each in a fresh process;",
-        "wall time includes starting Python and importing pandas/pandera (both sides), each side's",
-        "modules read from bytecode as after an install. Peak memory is the larger of the process's",
+        f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `{command}`. Medians of "
+        f"{args.repeat} runs, each in a fresh process, the tools' runs alternating;",
+        "xlsync is the `xlsync` command as installed, asked for `--format json`. Wall time",
+        "includes starting Python and importing pandas/pandera (every side), each side's modules",
+        "read from bytecode as after an install. Peak memory is the larger of the process's",
         "maxrss and the PSS summed over it and its worker processes.",
         "",
         "## Machine",
@@ -486,23 +572,25 @@ def render(
         *[f"| {k} | {v} |" for k, v in info.items()],
         f"| load average (1, 5, 15 min) at start | {loads[0]} |",
         f"| load average at end | {loads[1]} |",
+        f"| this script's own peak (no child's maxrss is below it) | {_own_peak_mb():.0f} MB |",
         "",
         "## Results",
         "",
-        "| scenario | rows | tool | median s | rows/s | peak MB | ratio (baseline / xlsync) |",
+        "| scenario | rows | tool | median s | rows/s | peak MB | ratio |",
         "| --- | ---: | --- | ---: | ---: | ---: | --- |",
     ]
     for r in results.values():
         xs, xm = Result.median(r.xlsync, "seconds"), Result.median(r.xlsync, "peak_mb")
-        ratio = ""
-        if r.baseline:
-            bs, bm = Result.median(r.baseline, "seconds"), Result.median(r.baseline, "peak_mb")
-            ratio = f"{bs / xs:.1f}x faster, {bm / xm:.1f}x less memory"
-        lines.append(
-            f"| {r.scenario} | {r.rows:,} | xlsync | {xs:.2f} | {r.rows / xs:,.0f} | {xm:.0f} | {ratio} |"
-        )
-        if r.baseline:
-            lines.append(f"| | | baseline | {bs:.2f} | {r.rows / bs:,.0f} | {bm:.0f} | |")
+        first = f"| {r.scenario} | {r.rows:,} |"
+        for name, runs in r.runs.items():
+            s, m = Result.median(runs, "seconds"), Result.median(runs, "peak_mb")
+            ratio = ""
+            if name == "baseline":
+                ratio = f"xlsync {s / xs:.1f}x faster, {m / xm:.1f}x less memory"
+            elif name != "xlsync":
+                ratio = f"xlsync takes {xs / s:.2f}x its time, {xm / m:.2f}x its memory"
+            lines.append(f"{first} {name} | {s:.2f} | {r.rows / s:,.0f} | {m:.0f} | {ratio} |")
+            first = "| | |"
     lines += ["", "## Targets", "", "| target | met | measured |", "| --- | --- | --- |"]
     lines += [
         f"| {name} | {'yes' if ok else '**no**'} | {value} |"
@@ -512,7 +600,7 @@ def render(
     for r in results.values():
         lines.append(f"**{r.scenario}**")
         lines.append("")
-        for who, runs in (("xlsync", r.xlsync), ("baseline", r.baseline)):
+        for who, runs in r.runs.items():
             for i, run in enumerate(runs, 1):
                 lines.append(
                     f"- {who} run {i}: {run.seconds:.2f} s wall, maxrss {run.maxrss_mb:.0f} MB, "
@@ -543,6 +631,15 @@ def main() -> None:
     ap.add_argument(
         "--scale-baseline", action="store_true", help="also run the baseline on 300 returns (slow)"
     )
+    ap.add_argument(
+        "--against",
+        default="",
+        metavar="PYTHON",
+        help="also measure the xlsync that this interpreter imports (say another commit's venv)",
+    )
+    ap.add_argument(
+        "--against-name", default="before", help="its name in the results (default: before)"
+    )
     ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -551,13 +648,17 @@ def main() -> None:
     sizes = QUICK if args.quick else FULL
     only = set(filter(None, args.only.split(","))) or {"validate", "merge7", "merge300", "nochange"}
     work = args.work / ("quick" if args.quick else "full")
+    xlsyncs = [Tool("xlsync", sys.executable)]
+    if args.against:
+        xlsyncs.append(Tool(args.against_name, args.against))
+    with_baseline = [*xlsyncs, Tool("baseline", sys.executable)]
     loads_start = _load()
-    precompile()
+    precompile(xlsyncs)
     paths = prepare_data(work, sizes, args.regenerate)
     results: dict[str, Result] = {}
     rows = sizes.partners * sizes.rows
     if "validate" in only:
-        clean, bad = run_validate(paths, sizes, args.repeat, baseline=True)
+        clean, bad = run_validate(paths, sizes, args.repeat, with_baseline)
         results["validate-clean"], results["validate-bad"] = clean, bad
     if "merge7" in only:
         results["merge7"] = run_merge(
@@ -566,7 +667,7 @@ def main() -> None:
             rows,
             work,
             args.repeat,
-            True,
+            with_baseline,
         )
     if "merge300" in only:
         scale_rows = sizes.scale_returns * sizes.scale_rows
@@ -576,7 +677,7 @@ def main() -> None:
             scale_rows,
             work,
             args.repeat,
-            args.scale_baseline,
+            with_baseline if args.scale_baseline else xlsyncs,
         )
         results["scale7"] = run_merge(
             f"merge 7 returns x {sizes.scale_rows:,} rows into {7 * sizes.scale_rows:,}",
@@ -584,11 +685,11 @@ def main() -> None:
             7 * sizes.scale_rows,
             work,
             args.repeat,
-            False,
+            xlsyncs,
         )
     if "nochange" in only:
-        results["nochange"] = run_nochange(paths["nochange"], rows, work, args.repeat)
-    info = machine()
+        results["nochange"] = run_nochange(paths["nochange"], rows, work, args.repeat, xlsyncs)
+    info = machine(xlsyncs)
     text = render(results, args, info, (loads_start, _load()))
     target = args.results or (work / "RESULTS-quick.md" if args.quick else HERE / "RESULTS.md")
     target.write_text(text, encoding="utf-8")
