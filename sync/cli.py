@@ -181,7 +181,7 @@ def validate(
     \b
         xlsync validate workbooks/returns --today 2007-03-20 --annotate marked-up
     """
-    from sync.report.text import render_validation
+    from sync.report.text import failed_lines, render_validation
 
     report = sync.validate_workbooks(
         paths,
@@ -196,6 +196,9 @@ def validate(
         emit_json(data)
     else:
         click.echo(render_validation(data))
+    # a workbook that fails is told on stderr too, so a script or --format json user sees why
+    for line in failed_lines(data, strict=strict):
+        click.echo(f"xlsync: {line}", err=True)
     for bad in report.unreadable:
         click.echo(f"xlsync: {bad.error}", err=True)
     sys.exit(report.exit_code(strict=strict))
@@ -332,7 +335,7 @@ def merge(
     \b
         xlsync merge workbooks/master.xlsx workbooks/returns --dry-run
     """
-    from sync.report.text import render_merge
+    from sync.report.text import rejected_lines, render_merge
 
     result = sync.merge_files(
         master,
@@ -352,7 +355,9 @@ def merge(
         emit_json(data)
     else:
         click.echo(render_merge(data))
-    for line in [*result.notes, *result.unreadable]:
+    # every rejected return is told on stderr, whatever --format, so a script sees why
+    rejected = rejected_lines(data, told=result.unreadable)
+    for line in [*result.notes, *rejected, *result.unreadable]:
         click.echo(f"xlsync: {line}", err=True)
     sys.exit(result.exit_code())
 

@@ -88,7 +88,7 @@ def test_a_councils_own_kind_drives_validate_status_and_report(tmp_path: Path) -
     result = run(
         "validate", str(book), "--schema", str(schema), "--today", TODAY, "--format", "json"
     )
-    findings = json.loads(result.output)["files"][0]["findings"]
+    findings = json.loads(result.stdout)["files"][0]["findings"]
     found = sorted((f["code"], f["cell"]) for f in findings)
     assert found == [
         ("future-date", "I4"),  # Burnley's last seen
@@ -125,7 +125,7 @@ def test_a_councils_edit_to_done_changes_validate_status_and_report_alike(tmp_pa
         result = run(
             "validate", str(master), "--schema", schema, "--today", TODAY, "--format", "json"
         )
-        findings = json.loads(result.output)["files"][0]["findings"]
+        findings = json.loads(result.stdout)["files"][0]["findings"]
         checked = sum(f["code"] == "overdue" for f in findings)
         result = run(
             "status", str(master), "--schema", schema, "--today", TODAY, "--format", "json"
@@ -211,5 +211,5 @@ def test_a_pattern_finding_shows_the_example_the_schema_gives(tmp_path: Path) ->
         tmp_path / "pis.xlsx", Sheet("PIs", header, [["Chorley", "12 LPI", "Calls", "2008/09 Q3"]])
     )
     result = run("validate", str(book), "--schema", str(schema), "--format", "json")
-    (finding,) = json.loads(result.output)["files"][0]["findings"]
+    (finding,) = json.loads(result.stdout)["files"][0]["findings"]
     assert finding["code"] == "bad-pattern" and "LPI 7" in finding["message"]

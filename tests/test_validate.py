@@ -187,7 +187,7 @@ def test_cli_validate_exit_codes_and_json(tmp_path: Path) -> None:
     )
     result = runner.invoke(cli, ["validate", str(bad), "--today", "2007-03-20", "--format", "json"])
     assert result.exit_code == 1
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     (file,) = data["files"]
     assert (file["schema"], file["sheet"], file["records"], file["errors"], file["warnings"]) == (
         "recommendations",
@@ -223,7 +223,7 @@ def test_a_folder_validates_file_by_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["validate", str(tmp_path / "returns"), "--format", "json", "--today", "2007-03-20"]
     )
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert [Path(f["path"]).name for f in data["files"]] == ["a.xlsx", "b.xlsx"]
     assert result.exit_code == 1
 

@@ -219,6 +219,49 @@ def _name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
+def first_finding(findings: list[dict[str, Any]], severity: str) -> str:
+    """How many findings of `severity` a file has and the first, with its cell, in the words
+    of the findings table: "2 errors, the first: Return!G7 Status 'Maybe' is not one of: ..."."""
+    found = [f for f in findings if f["severity"] == severity]
+    if not found:
+        return ""
+    first = found[0]
+    where = f"{first['sheet']}!{first['cell']} " if first.get("cell") else ""
+    count = f"1 {severity}" if len(found) == 1 else f"{len(found)} {severity}s, the first"
+    return f"{count}: {where}{flat(first['message'])}"
+
+
+def rejected_lines(data: dict[str, Any], told: list[str]) -> list[str]:
+    """A line for stderr for each return a merge rejected: its file, the reason its table row
+    gives and its first error with the cell; a return refused with a line in `told` (which
+    names the file already) is not told twice."""
+    lines = []
+    for r in data["returns"]:
+        if r["status"] != "rejected" or r["reason"] in told:
+            continue
+        errors = first_finding(r["findings"], "error")
+        lines.append(
+            f"{_name(r['path'])}: rejected, {r['reason']}" + (f": {errors}" if errors else "")
+        )
+    return lines
+
+
+def failed_lines(data: dict[str, Any], strict: bool = False) -> list[str]:
+    """A line for stderr for each workbook that fails validation (its errors, or with `strict`
+    its warnings), in the words `rejected_lines` uses; unreadable files have their own line."""
+    lines = []
+    for f in data["files"]:
+        if f.get("error") is not None:
+            continue
+        if f.get("errors"):
+            lines.append(f"{_name(f['path'])}: {first_finding(f['findings'], 'error')}")
+        elif strict and f.get("warnings"):
+            lines.append(
+                f"{_name(f['path'])}: {first_finding(f['findings'], 'warning')} (--strict)"
+            )
+    return lines
+
+
 def render_kind(data: dict[str, Any]) -> str:
     """A kind's fields, for `xlsync schema show`."""
     rows = [

@@ -207,9 +207,12 @@ def test_two_returns_from_one_partner_neither_newer_are_both_refused(
     before = county.read_bytes()
     result = run("merge", county, inbox, "--format", "json")
     assert result.exit_code == 1
+    both = "another return from Chorley in this run (Chorley (2).xlsx, Chorley.xlsx)"
     assert errors(result) == [
         "xlsync: Chorley (2).xlsx, Chorley.xlsx: 2 returns from Chorley and none is clearly "
-        "the newer, so none was merged; merge the right one on its own"
+        "the newer, so none was merged; merge the right one on its own",
+        f"xlsync: Chorley (2).xlsx: rejected, {both}; none is clearly the newer",
+        f"xlsync: Chorley.xlsx: rejected, {both}; none is clearly the newer",
     ]
     statuses = {Path(r["path"]).name: r["status"] for r in json.loads(result.stdout)["returns"]}
     assert statuses == {"Chorley.xlsx": "rejected", "Chorley (2).xlsx": "rejected"}
@@ -335,10 +338,16 @@ def test_a_bad_date_in_a_return_is_named_at_the_return(
     before = Path(master).read_bytes()
     result = run("merge", master, bad, *extra, "--format", "json")
     assert result.exit_code == 1
-    assert errors(result) == []
     (ret,) = json.loads(result.stdout)["returns"]
     assert ret["status"] == "rejected"
     dates = [f for f in ret["findings"] if f["code"] == "not-a-date"]
     assert dates and all(f["sheet"] == "Register" and f["cell"] for f in dates)
+    # its one line on stderr names the return and the first error's cell
+    (line,) = errors(result)
+    first = next(f for f in ret["findings"] if f["severity"] == "error")
+    assert (
+        line.startswith(f"xlsync: {name}: rejected, the return has validation errors: ")
+        and f"Register!{first['cell']} {first['message']}" in line
+    )
     assert "master.xlsx" not in json.dumps(ret)  # blamed on the return, never the master
     assert Path(master).read_bytes() == before

@@ -283,7 +283,7 @@ def test_a_return_with_errors_is_rejected_and_the_rest_merge(tmp_path: Path) -> 
         ["merge", str(master), str(good), str(bad), "--format", "json", "--today", "2007-03-20"],
     )
     assert result.exit_code == 1, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     statuses = {r["partner"]: r["status"] for r in data["returns"]}
     assert statuses == {"Chorley": "merged", "Burnley": "rejected"}
     assert data["returns"][1]["findings"][0]["cell"] == "B2"
