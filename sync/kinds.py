@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from sync.errors import SchemaError
-from sync.rulespec import SPECS
+from sync.rulespec import SPECS, Param, RuleSpec
 
 FIELD_TYPES = ("text", "ref", "date", "number", "integer")
 OWNERS = ("partner", "coordinator")
@@ -357,53 +357,95 @@ def _rule(
     fail: Any,
 ) -> Rule:
     """One entry of `rules:`, its parameters checked and the missing ones taken from roles."""
+    name, impl = _rule_spec(item, where, fail)
+    given = _given_params(item, name, impl, fail)
+    params = {
+        param: _param(name, param, spec, given.get(param), roles, done, fail)
+        for param, spec in impl.params.items()
+    }
+    status = roles.get("status")
+    if_done = {status: done} if status and done else {}
+    rule = Rule(
+        rule=name,
+        field=_rule_field(item.get("field"), name, impl, roles, fail),
+        when=_conditions(item.get("when"), if_done if impl.when_done else {}),
+        unless=_conditions(item.get("unless"), if_done if impl.unless_done else {}),
+        params=params,
+    )
+    for fname in _fields_named(rule, impl):
+        if fname not in names:
+            raise fail(f"rule {name!r} names field {fname!r}, which the schema lacks")
+    return rule
+
+
+def _rule_spec(item: Any, where: str, fail: Any) -> tuple[str, RuleSpec]:
+    """The rule an entry names, and what that rule takes."""
     if not isinstance(item, Mapping) or "rule" not in item:
         raise fail(f"each rule in {where} needs a 'rule' name")
     name = str(item["rule"])
     impl = SPECS.get(name)
     if impl is None:
         raise fail(f"unknown rule {name!r}; known rules: {', '.join(sorted(SPECS))}")
-    given = {str(k): v for k, v in item.items() if k not in ("rule", "field", "when", "unless")}
+    return name, impl
+
+
+_COMMON_PARAMS = ("rule", "field", "when", "unless")
+
+
+def _given_params(item: Mapping[Any, Any], name: str, impl: RuleSpec, fail: Any) -> dict[str, Any]:
+    """The rule's own parameters as the entry gives them; one it does not take is refused."""
+    given = {str(k): v for k, v in item.items() if k not in _COMMON_PARAMS}
     for param in given:
         if param not in impl.params:
-            known = ", ".join(["field", "when", "unless", *impl.params])
+            known = ", ".join([*_COMMON_PARAMS[1:], *impl.params])
             raise fail(f"rule {name!r} has no parameter {param!r}; it takes {known}")
-    params: dict[str, Any] = {}
-    for param, spec in impl.params.items():
-        value = given.get(param)
-        if value is None and spec.role is not None:
-            value = done if spec.role == "done" else roles.get(spec.role)
-        if value is None or value == ():
-            if spec.required:
-                how = f"role {spec.role!r} or " if spec.role else ""
-                raise fail(f"rule {name!r} needs its {param!r}: give the {how}parameter {param!r}")
-            value = () if spec.sort != "field" else None
-        params[param] = value if spec.sort == "field" else _as_tuple(value)
-    field = item.get("field")
+    return given
+
+
+def _param(
+    name: str,
+    param: str,
+    spec: Param,
+    value: Any,
+    roles: Mapping[str, str],
+    done: tuple[str, ...],
+    fail: Any,
+) -> Any:
+    """A parameter's value: as given, else its role's field or values; a field parameter is
+    one name (or None), the others a tuple."""
+    if value is None and spec.role is not None:
+        value = done if spec.role == "done" else roles.get(spec.role)
+    if value is None or value == ():
+        if spec.required:
+            how = f"role {spec.role!r} or " if spec.role else ""
+            raise fail(f"rule {name!r} needs its {param!r}: give the {how}parameter {param!r}")
+        value = () if spec.sort != "field" else None
+    return value if spec.sort == "field" else _as_tuple(value)
+
+
+def _rule_field(
+    given: Any, name: str, impl: RuleSpec, roles: Mapping[str, str], fail: Any
+) -> str | None:
+    """The field a rule points at: as given, else the field playing the rule's role."""
+    field = given
     if field is None and impl.field_role is not None:
         field = roles.get(impl.field_role)
         if field is None:
             raise fail(f"rule {name!r} needs a field: give 'field' or the role {impl.field_role!r}")
-    status = roles.get("status")
-    if_done = {status: done} if status and done else {}
-    rule = Rule(
-        rule=name,
-        field=None if field is None else str(field),
-        when=_conditions(item.get("when"), if_done if impl.when_done else {}),
-        unless=_conditions(item.get("unless"), if_done if impl.unless_done else {}),
-        params=params,
-    )
-    fields = [
+    return None if field is None else str(field)
+
+
+def _fields_named(rule: Rule, impl: RuleSpec) -> list[str]:
+    """Every field a rule reads: its own, its conditions', then its field parameters'."""
+    sorts = {param: impl.params[param].sort for param in rule.params}
+    named: list[str | None] = [
         rule.field,
         *rule.when,
         *rule.unless,
-        *(v for p, v in params.items() if impl.params[p].sort == "field"),
-        *(f for p, v in params.items() if impl.params[p].sort == "fields" for f in v),
+        *(v for p, v in rule.params.items() if sorts[p] == "field"),
+        *(f for p, v in rule.params.items() if sorts[p] == "fields" for f in v),
     ]
-    for fname in fields:
-        if fname is not None and fname not in names:
-            raise fail(f"rule {name!r} names field {fname!r}, which the schema lacks")
-    return rule
+    return [f for f in named if f is not None]
 
 
 def _conditions(raw: Any, default: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
