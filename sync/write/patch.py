@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sync.cells import CellRef
@@ -22,6 +22,7 @@ from sync.write.book import SheetEntry, Workbook
 from sync.write.comments import CommentError, add_notes
 from sync.write.formulas import FormulaError, check_array_areas, holds_formula, reanchor_shared
 from sync.write.heights import fit_rows, texts_of
+from sync.write.insert import Shift, insertion_blocker, moved, shift_reference, shift_sheet
 from sync.write.owned import CellXml, inline_text, refuse_sheet_name, render_sheet
 from sync.write.package import CT, MACRO_FREE, MAIN_BY_EXTENSION, Package
 from sync.write.ranges import grow_reference, grown, parse_area
@@ -39,7 +40,16 @@ from sync.write.values import (
 )
 from sync.write.xmltext import Node, apply_edits, escape_attr, retag, set_attr
 
-__all__ = ["AppendRows", "Edits", "NewSheet", "PatchResult", "Value", "patch", "patch_workbook"]
+__all__ = [
+    "AppendRows",
+    "Edits",
+    "InsertRows",
+    "NewSheet",
+    "PatchResult",
+    "Value",
+    "patch",
+    "patch_workbook",
+]
 
 FILL_KINDS = ("error", "warning")
 _MACRO_SHEETS = ("xlMacrosheet", "xlIntlMacrosheet")
@@ -59,6 +69,19 @@ class AppendRows:
 
 
 @dataclass(frozen=True, slots=True)
+class InsertRows:
+    """New records inserted inside a table, above row `before`: every row from `before` down
+    moves down with what is attached to it (merged cells, drop-downs, conditional formats,
+    the filter, defined names, row heights). Rows are numbered as the sheet has them now,
+    `before` and `style_row` included; the new rows are formatted like `style_row`."""
+
+    sheet: str
+    before: int
+    style_row: int
+    rows: Sequence[Mapping[int, Value]]  # column (1-based) -> value
+
+
+@dataclass(frozen=True, slots=True)
 class NewSheet:
     """A sheet xlsync owns (sync log, history, state); rewritten whole, in place if it exists."""
 
@@ -71,10 +94,15 @@ class NewSheet:
 
 @dataclass(slots=True)
 class Edits:
-    """Everything one write changes in a workbook."""
+    """Everything one write changes in a workbook.
+
+    Every cell, fill, note and appended block names its row as the sheet has it now: rows
+    inserted above it (`insert`) move it down with the rest of the sheet.
+    """
 
     cells: dict[CellRef, Value] = field(default_factory=dict)
     append: list[AppendRows] = field(default_factory=list)
+    insert: list[InsertRows] = field(default_factory=list)
     fills: dict[CellRef, str] = field(default_factory=dict)  # "error" (red) | "warning" (amber)
     comments: dict[CellRef, str] = field(default_factory=dict)  # a note, author "xlsync"
     sheets: list[NewSheet] = field(default_factory=list)
@@ -161,7 +189,8 @@ def patch_workbook(
         parts_changed=tuple(changed),
         parts_kept=sum(1 for i in pkg.infos if i.filename not in set(changed)),
         cells_written=tuple(patcher.written),
-        rows_appended=sum(len(a.rows) for a in edits.append),
+        rows_appended=sum(len(a.rows) for a in edits.append)
+        + sum(len(i.rows) for i in edits.insert),
         sheets_written=tuple(s.name for s in edits.sheets),
         backup=saved,
         fingerprint=atomic.fingerprint_bytes(payload),
@@ -247,6 +276,19 @@ def _check(edits: Edits, path: Path) -> None:
             if block.start_row <= hi and end >= lo:
                 raise WriteRefused(f"two blocks of new rows overlap on sheet {block.sheet}", path)
         blocks.setdefault(block.sheet.casefold(), []).append((block.start_row, end))
+    above: set[tuple[str, int]] = set()
+    for insert in edits.insert:
+        position_ok(insert.before, 1, insert.sheet)
+        position_ok(insert.style_row, 1, insert.sheet)
+        if (insert.sheet.casefold(), insert.before) in above:
+            raise WriteRefused(
+                f"two blocks of new rows go above row {insert.before} of sheet {insert.sheet}", path
+            )
+        above.add((insert.sheet.casefold(), insert.before))
+        for i, values in enumerate(insert.rows):
+            for col, value in values.items():
+                position_ok(insert.before + i, col, insert.sheet)
+                value_ok(value, insert.sheet, insert.before + i, col)
     names: set[str] = set()
     for sheet in edits.sheets:
         reason = refuse_sheet_name(sheet.name)
@@ -279,6 +321,11 @@ class _SheetPlan:
     fills: dict[tuple[int, int], str] = field(default_factory=dict)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
     appends: list[AppendRows] = field(default_factory=list)
+    inserts: list[InsertRows] = field(default_factory=list)
+
+    def moves(self) -> list[tuple[int, int]]:
+        """(before, count) of each block inserted, rows as the sheet has them now."""
+        return [(i.before, len(i.rows)) for i in self.inserts]
 
 
 class _Patcher:
@@ -314,15 +361,40 @@ class _Patcher:
                 )
             return plans.setdefault(entry.name, _SheetPlan(entry))
 
-        for ref, value in edits.cells.items():
-            plan_for(ref.sheet).cells[(ref.row, ref.col)] = value
-        for ref, kind in edits.fills.items():
-            plan_for(ref.sheet).fills[(ref.row, ref.col)] = kind
-        for ref, text in edits.comments.items():
-            plan_for(ref.sheet).notes[(ref.row, ref.col)] = text
-        for block in edits.append:
-            plan_for(block.sheet).appends.append(block)
         owned = {s.name.casefold() for s in edits.sheets}
+        for insert in edits.insert:
+            if insert.rows:
+                plan_for(insert.sheet).inserts.append(insert)
+        moves: dict[str, list[tuple[int, int]]] = {}
+        for name, plan in plans.items():
+            moves[name.casefold()] = plan.moves()
+            why = insertion_blocker(
+                self.pkg, name, [i.before for i in plan.inserts], [s.name for s in edits.sheets]
+            )
+            if why is not None:
+                raise self.refuse(f"rows cannot be inserted in sheet {name!r}: {why}")
+
+        shifts = {sheet: Shift(pairs) for sheet, pairs in moves.items()}
+
+        def at(sheet: str, row: int) -> int:
+            """A row as it is now, where it will be once the new rows are in."""
+            shift = shifts.get(sheet.casefold())
+            return row if shift is None else shift(row)
+
+        for ref, value in edits.cells.items():
+            plan_for(ref.sheet).cells[(at(ref.sheet, ref.row), ref.col)] = value
+        for ref, kind in edits.fills.items():
+            plan_for(ref.sheet).fills[(at(ref.sheet, ref.row), ref.col)] = kind
+        for ref, text in edits.comments.items():
+            plan_for(ref.sheet).notes[(at(ref.sheet, ref.row), ref.col)] = text
+        for block in edits.append:
+            plan_for(block.sheet).appends.append(
+                replace(
+                    block,
+                    start_row=at(block.sheet, block.start_row),
+                    style_row=at(block.sheet, block.style_row),
+                )
+            )
         for name in plans:
             if name.casefold() in owned:
                 raise self.refuse(f"sheet {name!r} is both edited and rewritten whole")
@@ -398,7 +470,10 @@ class _Patcher:
         entry = plan.entry
         assert entry.part is not None
         try:
-            doc = SheetDoc.load(self.pkg.text(entry.part))
+            text = self.pkg.text(entry.part)
+            if plan.inserts:
+                text = shift_sheet(text, plan.moves())
+            doc = SheetDoc.load(text)
         except SheetError as exc:
             raise self.refuse(f"sheet {entry.name!r} cannot be patched: {exc}") from None
         try:
@@ -417,6 +492,8 @@ class _Patcher:
         base_style: dict[tuple[int, int], int | None] = {}
         for block in plan.appends:
             self._plan_append(block, doc, values, base_style)
+        if plan.inserts:
+            self._plan_inserts(plan, doc, values, base_style)
         self._rename_table_columns(plan, values)
         try:
             check_array_areas(doc, values)
@@ -543,6 +620,7 @@ class _Patcher:
         doc: SheetDoc,
         values: dict[tuple[int, int], Value],
         base_style: dict[tuple[int, int], int | None],
+        names: bool = True,
     ) -> None:
         sheet = block.sheet
         if not block.rows:
@@ -578,7 +656,45 @@ class _Patcher:
                     values[(r, col)] = record[col]
         doc.extend_ranges(block.style_row, block.start_row, end)
         self._extend_tables(doc, block, end)
-        self._extend_defined_names(block, end)
+        if names:
+            self._extend_defined_names(block, end)
+
+    def _plan_inserts(
+        self,
+        plan: _SheetPlan,
+        doc: SheetDoc,
+        values: dict[tuple[int, int], Value],
+        base_style: dict[tuple[int, int], int | None],
+    ) -> None:
+        """Rows inserted inside the table: the sheet below them has already moved down
+        (shift_sheet), so each block fills the rows it left free as an appended block would,
+        and a range ending on the row above grows over it. Defined names move and grow in one
+        edit each."""
+        name = plan.entry.name
+        moves = plan.moves()
+        blocks = [
+            AppendRows(
+                name,
+                moved(i.before, [(b, n) for b, n in moves if b < i.before]),
+                moved(i.style_row, moves),
+                i.rows,
+            )
+            for i in plan.inserts
+        ]
+        for block in blocks:
+            self._plan_append(block, doc, values, base_style, names=False)
+        try:
+            for node, _attrs, formula in self.book.defined_names():
+                new = shift_reference(formula, name, Shift(moves))
+                if new is None:  # a formula naming the sheet, not a list of references
+                    raise SheetError(f"the defined name {formula!r} cannot be moved")
+                for block in blocks:
+                    end = block.start_row + len(block.rows) - 1
+                    new = grow_reference(new, name, block.style_row, block.start_row, end) or new
+                if new != formula.strip():
+                    self.book.set_defined_name(node, new)
+        except SheetError as exc:
+            raise self.refuse(f"sheet {name!r} cannot be patched: {exc}") from None
 
     def _extend_tables(self, doc: SheetDoc, block: AppendRows, end: int) -> None:
         entry = self.book.find(block.sheet)
