@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sync.cells import CellRef
+from sync.errors import XlsyncError
 from sync.keys import normalise_partner, normalise_ref
+from sync.merge.placement import Placer, Spot
 from sync.merge.plan import HistoryEntry, MergePlan
 from sync.merge.three_way import comparable
 from sync.merge.wide import new_rows
@@ -43,11 +47,14 @@ def edits_for(
     state: dict[str, dict[str, dict[str, Any]]],
     now: datetime,
     identity: str | None = None,
+    placed: Placement | None = None,
 ) -> Any:
-    """The writer's Edits for a plan: every planned cell, nothing else of the data sheet."""
+    """The writer's Edits for a plan: every planned cell, nothing else of the data sheet.
+    `placed`: where the new rows go (at the end of the table when not given)."""
     from sync.write.patch import NewSheet
 
-    edits = row_edits(plan, register)
+    placed = placed or at_the_end(plan, register)
+    edits = row_edits(plan, register, placed)
     stamp = now.replace(microsecond=0)
     # the state first: it compresses on another core while the log and history are built
     merged_state = {p: dict(v) for p, v in state.items()}
@@ -70,14 +77,10 @@ def edits_for(
                 cell_value(change.old),
                 cell_value(change.new),
                 change.source,
-                str(change.cell),
+                str(placed.moved(change.cell)),
             ]
         )
-    _, at = new_rows(plan.added, register)
-    for n, added in zip(at, plan.added, strict=True):
-        cell = CellRef(
-            register.sheet, register.last_row + 1 + n, register.columns[register.kind.record_field]
-        )
+    for cell, added in zip(placed.cells, plan.added, strict=True):
         log.append(
             [stamp, added.partner, added.ref, "(new row)", None, added.ref, added.source, str(cell)]
         )
@@ -117,21 +120,167 @@ def new_history(plan: MergePlan, history: list[list[Any]]) -> list[HistoryEntry]
     return out
 
 
-def row_edits(plan: MergePlan, register: Register) -> Any:
-    """The writer's Edits for a plan's changed cells and the rows it adds below the table
-    (each new row styled like the last record), for a master or a partner's tracker."""
-    from sync.write.patch import AppendRows, Edits
+@dataclass(slots=True)
+class Placement:
+    """Where a plan's new rows go: the writer's blocks, the cell of each new record once
+    written, the rows inserted per sheet, and a line for each row not put where it belongs."""
+
+    blocks: list[Any] = field(default_factory=list)  # AppendRows | InsertRows
+    cells: list[CellRef] = field(default_factory=list)  # per plan.added record
+    moves: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # sheet -> (before, n)
+    notes: list[str] = field(default_factory=list)
+
+    shifts: dict[str, Any] = field(default_factory=dict)  # Shift per sheet, made once
+
+    def moved(self, cell: CellRef) -> CellRef:
+        """A master cell as it was read, where it is once the new rows are in."""
+        from sync.write.insert import Shift
+
+        key = cell.sheet.casefold()
+        if key not in self.moves:
+            return cell
+        shift = self.shifts.get(key)
+        if shift is None:
+            shift = self.shifts[key] = Shift(self.moves[key])
+        return CellRef(cell.sheet, shift(cell.row), cell.col)
+
+
+def at_the_end(plan: MergePlan, register: Register, rows: list[int] | None = None) -> Placement:
+    """The new rows below the table's last row, each styled like the last record: all of
+    them (with each record's cell), or the sheet rows `rows` of new_rows() (cells left to
+    the caller)."""
+    from sync.write.patch import AppendRows
+
+    placed = Placement()
+    if not plan.added:
+        return placed
+    built, at = new_rows(plan.added, register)
+    keep = list(range(len(built))) if rows is None else rows
+    style_row = register.rows[-1] if register.rows else register.header_row
+    start = register.last_row + 1
+    placed.blocks.append(
+        AppendRows(register.sheet, start, style_row, [_written(built[i]) for i in keep])
+    )
+    if rows is None:
+        col = register.columns[register.kind.record_field]
+        placed.cells = [CellRef(register.sheet, start + n, col) for n in at]
+    return placed
+
+
+def _written(row: dict[int, Any]) -> dict[int, Any]:
+    return {col: cell_value(v) for col, v in row.items()}
+
+
+def place_rows(
+    plan: MergePlan, register: Register, pkg: Any, skip: Sequence[str] = ()
+) -> Placement:
+    """Where each new row goes in the master read as `register` (its package `pkg`): at the
+    end of its own section, else of its partner's rows when those are together, else at
+    the end of the table. A row that belongs inside the table is inserted there when every
+    thing that names the cells below can be moved with them (insertion_blocker); when not,
+    it goes at the end of the table and a note says where it belongs, and why."""
+    from sync.write.insert import insertion_blocker, last_value_row, moved
+    from sync.write.patch import AppendRows, InsertRows
+
+    if not plan.added:
+        return Placement()
+    built, at = new_rows(plan.added, register)
+    keyed = bool(register.kind.partner_field) and register.kind.partner_field in register.columns
+    placer = Placer(register, keyed)
+    first = {row: n for n, row in reversed(list(enumerate(at)))}  # sheet row -> its first record
+    # each new sheet row: ("end", ...) as before, ("append"|"insert", sheet, row, style_row)
+    where: dict[int, tuple[str, str, int, int]] = {}
+    spots: dict[int, Spot] = {}
+    filled: dict[str, int] = {}  # per sheet, its last row holding a value
+    for row, n in sorted(first.items()):
+        added = plan.added[n]
+        spot = placer.spot(added.values, added.partner)
+        if spot is not None:
+            spots[row] = spot
+        if spot is None or (spot.sheet == register.sheet and spot.after >= register.last_row):
+            where[row] = ("end", register.sheet, 0, 0)  # the end of the table, as always
+            continue
+        below = spot.after + 1
+        if spot.sheet not in filled:
+            filled[spot.sheet] = max(placer.sheet_end(spot.sheet), last_value_row(pkg, spot.sheet))
+        if spot.after >= filled[spot.sheet] and spot.sheet != register.sheet:
+            where[row] = ("append", spot.sheet, below, spot.style_row)
+        else:
+            where[row] = ("insert", spot.sheet, below, spot.style_row)
+    blocked: dict[str, str | None] = {}
+    for sheet in {s for how, s, _, _ in where.values() if how == "insert"}:
+        tops = sorted({r for how, s, r, _ in where.values() if how == "insert" and s == sheet})
+        blocked[sheet] = insertion_blocker(pkg, sheet, tops, skip)
+    ends = [row for row, (how, s, _, _) in where.items() if how == "end" or blocked.get(s)]
+    at_end = set(ends)
+
+    placed = at_the_end(plan, register, ends) if ends else Placement()
+    groups: dict[tuple[str, str, int, int], list[int]] = {}
+    for row, target in where.items():
+        if row not in at_end:
+            groups.setdefault(target, []).append(row)
+    for (how, sheet, before, style_row), rows in groups.items():
+        make = InsertRows if how == "insert" else AppendRows
+        placed.blocks.append(make(sheet, before, style_row, [_written(built[r]) for r in rows]))
+        if how == "insert":
+            placed.moves.setdefault(sheet.casefold(), []).append((before, len(rows)))
+    col = register.columns[register.kind.record_field]
+    # each new sheet row's cell once written: its place in its block, the block moved by
+    # the rows inserted above it
+    written: dict[int, CellRef] = {
+        row: placed.moved(CellRef(register.sheet, register.last_row + 1 + k, col))
+        for k, row in enumerate(ends)
+    }
+    for (how, sheet, before, _), rows in groups.items():
+        shifts = placed.moves.get(sheet.casefold(), [])
+        start = (
+            moved(before, [(b, c) for b, c in shifts if b < before])
+            if how == "insert"
+            else placed.moved(CellRef(sheet, before, col)).row
+        )
+        written.update({row: CellRef(sheet, start + k, col) for k, row in enumerate(rows)})
+    placed.cells = [written[row] for row in at]
+    for row in ends:
+        spot = spots.get(row)
+        if spot is None or not blocked.get(spot.sheet):
+            continue
+        added = plan.added[first[row]]
+        home = f"the section {spot.section!r}" if spot.section else f"{added.partner}'s rows"
+        placed.notes.append(
+            f"{added.partner} {added.ref}: belongs with {home} ({spot.sheet!r} row "
+            f"{spot.after}), but was added at the end of the register, "
+            f"{placed.cells[first[row]]}: rows cannot be inserted safely ({blocked[spot.sheet]})"
+        )
+    return placed
+
+
+def row_edits(plan: MergePlan, register: Register, placed: Placement | None = None) -> Any:
+    """The writer's Edits for a plan's changed cells and the rows it adds (`placed`, or
+    below the table, each new row styled like the last record), for a master or a
+    partner's tracker."""
+    from sync.write.patch import AppendRows, Edits, InsertRows
 
     edits = Edits()
     for change in plan.changes:
         if change.cell.row <= register.last_row:  # a row added is written whole, below
             edits.cells[change.cell] = cell_value(change.new)
-    if plan.added:
-        placed, _ = new_rows(plan.added, register)
-        rows = [{col: cell_value(v) for col, v in row.items()} for row in placed]
-        style_row = register.rows[-1] if register.rows else register.header_row
-        edits.append.append(AppendRows(register.sheet, register.last_row + 1, style_row, rows))
+    placed = placed or at_the_end(plan, register)
+    for block in placed.blocks:
+        if isinstance(block, InsertRows):
+            edits.insert.append(block)
+        elif isinstance(block, AppendRows):
+            edits.append.append(block)
     return edits
+
+
+def _follow_moves(plan: MergePlan, placed: Placement) -> None:
+    """The plan's master cells where they are once rows are inserted above them: the merge
+    output and the log name the cell as the officer will find it."""
+    if not placed.moves:
+        return
+    plan.changes = [replace(c, cell=placed.moved(c.cell)) for c in plan.changes]
+    plan.conflicts = [replace(c, cell=placed.moved(c.cell)) for c in plan.conflicts]
+    plan.cleared = [replace(c, cell=placed.moved(c.cell)) for c in plan.cleared]
 
 
 def cell_value(value: Any) -> Any:
@@ -156,8 +305,10 @@ def apply_plan(
     now: datetime | None = None,
     force: bool = False,
     identity: str | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[Path | None, Path | None]:
-    """Write the plan into `target` (the master, or --out). A plan that changes nothing writes nothing."""
+    """Write the plan into `target` (the master, or --out). A plan that changes nothing writes
+    nothing. A line for each new row that could not go where it belongs joins `notes`."""
     from sync.write.patch import patch_workbook, read_source_soon
 
     if not (
@@ -171,9 +322,26 @@ def apply_plan(
     # the master is read (and inflated) again for writing on another core, while the
     # edits are made ready here
     source_read = read_source_soon(source)
+    placed = None
+    if plan.added:
+        # where new rows go depends on what the sheet holds below them: the package is needed
+        _, pkg = source_read.result()
+        if not isinstance(pkg, XlsyncError):  # else the writer raises it, as it always did
+            placed = place_rows(plan, register, pkg, [LOG_SHEET, HISTORY_SHEET, STATE_SHEET])
+            if notes is not None:
+                notes.extend(placed.notes)
     edits = edits_for(
-        plan, register, existing_log, existing_history, state, now or datetime.now(), identity
+        plan,
+        register,
+        existing_log,
+        existing_history,
+        state,
+        now or datetime.now(),
+        identity,
+        placed,
     )
+    if placed is not None:  # the writer is given cells as read; the plan names them as written
+        _follow_moves(plan, placed)
     result = patch_workbook(
         source,
         target,

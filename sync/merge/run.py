@@ -338,6 +338,7 @@ def merge_files(
                 state=state,
                 force=force,
                 identity=master_id,
+                notes=result.notes,
             )
         except WriteRefused as exc:
             raise refusal_at_source(exc, plan, [master_path, target], register) from None

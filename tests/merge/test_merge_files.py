@@ -176,25 +176,25 @@ def test_merge_applies_partner_fields_and_leaves_everything_else(tmp_path: Path)
     assert result.written == master and result.backup is not None and result.backup.exists()
 
     after = cell_dump(master)
+    # the return has no sections: the new row joins Chorley's rows (8. to 10., rows 6-8),
+    # above the next heading; every row below moves down one, as it was
     planned = {f"Register!{c.cell.address}" for c in plan.changes}
-    appended = {
-        k
-        for k in after
-        if k.startswith("Register!")
-        and int("".join(ch for ch in k.split("!")[1] if ch.isdigit())) == 11
-    }
+    inserted = {k for k in after if k.startswith("Register!") and _row(k) == 9}
     ours = (LOG_SHEET, HISTORY_SHEET, STATE_SHEET)
     for key, value in before.items():
-        if key in planned:
+        if _moved(key) in planned:
             continue
-        assert after.get(key) == value, f"{key} changed though it was not in the plan"
-    for key in set(after) - set(before):
-        assert key.split("!")[0] in ours or key in planned or key in appended, key
+        assert after.get(_moved(key)) == value, f"{key} changed though it was not in the plan"
+    for key in set(after) - {_moved(k) for k in before}:
+        assert key.split("!")[0] in ours or key in planned or key in inserted, key
     assert after["Register!F6"][0] == "Complete"  # the canonical word, not the partner's "Done"
-    # the new row sits after the last record and takes the row above's formatting
+    # the new row takes the formatting of the row above, and reads back in its section
     reg = read_register(master)
-    assert reg.value(len(reg) - 1, "ref") == "30." and reg.rows[-1] == 11
-    assert after["Register!B11"][1:] == before["Register!B10"][1:]
+    refs = [reg.value(i, "ref") for i in range(len(reg))]
+    assert refs == ["8.", "9.", "10.", "30.", "R1"] and reg.rows == [6, 7, 8, 9, 11]
+    assert reg.value(3, "section") == "Partnership Working"
+    assert reg.value(4, "section") == "External Publicity"
+    assert after["Register!B9"][1:] == before["Register!B8"][1:]
     wb = load_workbook(master)
     assert wb[STATE_SHEET].sheet_state == "veryHidden"
     log = [[c.value for c in r] for r in wb[LOG_SHEET].iter_rows(min_row=2)]
@@ -203,6 +203,19 @@ def test_merge_applies_partner_fields_and_leaves_everything_else(tmp_path: Path)
     history = [[c.value for c in r] for r in wb[HISTORY_SHEET].iter_rows(min_row=2)]
     assert [r[2] for r in history] == ["8.", "8.", "10.", "30."]
     assert history[0][3] == "7 September 2005\nDialogues reviewed."  # the note it replaced is kept
+
+
+def _row(key: str) -> int:
+    return int("".join(ch for ch in key.split("!")[1] if ch.isdigit()))
+
+
+def _moved(key: str, at: int = 9) -> str:
+    """A cell of the master before the merge, where it is after one row went in at `at`."""
+    sheet, address = key.split("!")
+    row = _row(key)
+    if sheet != "Register" or row < at:
+        return key
+    return f"{sheet}!{address.rstrip('0123456789')}{row + 1}"
 
 
 def test_merging_twice_changes_nothing_and_writes_nothing(tmp_path: Path) -> None:
