@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl import load_workbook
 
@@ -17,8 +18,22 @@ from sync.read.table import read_register
 ISSUED = date(2007, 3, 1)
 DEADLINE = date(2007, 3, 9)
 COMMITTEE = date(2007, 3, 20)  # the panel meets; every date is judged as on this day
+COUNTY = "Lancashire County"  # the coordinating council keeps the master itself
+MASTER = "master.xlsx"
+SAMPLES = (
+    MASTER,
+    "one_stop_shop.xlsx",
+    "city_county_activity.xlsx",
+    "indicators.xlsx",
+    "risks.xlsx",
+)
+
+PI_MASTER = "indicators.xlsx"
+PI_PARTNER = "Chorley"
+PI_TODAY = date(2009, 1, 20)  # the indicator return is for 2008/09: its committee meets later
 
 Say = Callable[[str], None]
+T = TypeVar("T")
 
 
 def samples_dir() -> Path:
@@ -34,368 +49,456 @@ def samples_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "workbooks"
 
 
-def _edit_return(path: Path, edits: Callable[[Any, Any], None]) -> None:
-    """Open a return as a partner would in Excel, change it, save it."""
-    register = read_register(path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(path)
-    edits(wb[register.sheet], register)
-    wb.save(path)
+@dataclass
+class Demo:
+    """What the demo's steps share: its folder and voice, and what each step left for the next."""
 
+    folder: Path
+    say: Say
+    samples: list[str] = field(default_factory=list)
+    issued: Any = None  # the returns as issued
+    returned: list[str] = field(default_factory=list)  # the names of the returns sent back
+    validation: Any = None
+    merged: Any = None  # the MergeResult
+    status: Any = None
+    reports: tuple[Path, ...] = ()
+    indicators: dict[str, Any] | None = None
 
-def _cell(register: Any, index: int, field: str) -> str:
-    return str(register.cell(index, field).address)
+    @property
+    def master(self) -> Path:
+        return self.folder / MASTER
 
+    @property
+    def backup(self) -> Path | None:
+        """The master as it was before the merge, named from the demo's folder."""
+        kept = self.merged.backup if self.merged is not None else None
+        return kept.relative_to(self.folder) if kept else None
 
-def _command(*words: str) -> str:
-    """A command line as an officer would type it: names with spaces quoted."""
-    return "$ " + " ".join(f'"{w}"' if " " in w or not w else w for w in words)
-
-
-def _names(items: list[str]) -> str:
-    return ", ".join(items) if items else "none"
+    def result(self) -> dict[str, Any]:
+        """What `run_demo` hands back: each step's result, for tests to look into."""
+        return {
+            "folder": str(self.folder),
+            "merge": self.merged.plan,
+            "status": self.status,
+            "validation": self.validation,
+            "issued": [i.path for i in self.issued],
+            "backup": self.merged.backup,
+            "indicators": self.indicators,
+        }
 
 
 def run_demo(folder: str | Path, say: Say) -> dict[str, Any]:
     """Copy the samples into `folder` and run issue, edits, validate, merge, status, report,
     telling each step as the command an officer would type, what it did and what comes next."""
-    from sync.issue import issue_returns
-    from sync.merge.run import merge_files
-    from sync.report.build import build_report
-    from sync.status import master_status
-    from sync.workbooks import validate_workbooks
-    from sync.write.patch import patch
+    demo = Demo(Path(folder), say)
+    for step in STEPS:
+        step(demo)
+    return demo.result()
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+
+# The steps, each telling what it did
+
+
+def copy_samples(demo: Demo) -> None:
+    """Copy the sample workbooks into the demo's folder, clearing what an earlier run left."""
+    demo.folder.mkdir(parents=True, exist_ok=True)
     src = samples_dir()
-    samples = [
-        name
-        for name in (
-            "master.xlsx",
-            "one_stop_shop.xlsx",
-            "city_county_activity.xlsx",
-            "indicators.xlsx",
-            "risks.xlsx",
-        )
-        if (src / name).exists()
-    ]
-    for name in samples:
-        shutil.copy2(src / name, folder / name)
-    master = folder / "master.xlsx"
-    issued_dir, returns, marked = folder / "issued", folder / "returns", folder / "marked-up"
-    for old in (issued_dir, returns, marked):
-        if old.exists():
-            shutil.rmtree(old)
-    say(
-        f"xlsync demo: a quarter's cycle on the sample county register, in {folder}\n"
-        f"Copied the samples there: {_names(samples)}. Each command below runs from that folder:\n"
-        f"$ cd {folder}"
+    demo.samples = [name for name in SAMPLES if (src / name).exists()]
+    for name in demo.samples:
+        shutil.copy2(src / name, demo.folder / name)
+    for old in ("issued", "returns", "marked-up"):
+        if (demo.folder / old).exists():
+            shutil.rmtree(demo.folder / old)
+    demo.say(
+        f"xlsync demo: a quarter's cycle on the sample county register, in {demo.folder}\n"
+        f"Copied the samples there: {_names(demo.samples)}. Each command below runs from that "
+        f"folder:\n$ cd {demo.folder}"
     )
 
-    county = "Lancashire County"  # the coordinating council keeps the master itself
-    partners = sorted(
-        {str(r.get("partner")) for r in read_register(master).records() if r.get("partner")}
-        - {county}
+
+def issue(demo: Demo) -> None:
+    """1. The coordinator issues a return to each district; the county keeps the master."""
+    from sync.issue import issue_returns
+
+    register = read_register(demo.master)
+    whose = _fields(register)["partner"]
+    partners = sorted({str(r[whose]) for r in register.records() if r.get(whose)} - {COUNTY})
+    demo.issued = issue_returns(
+        demo.master, demo.folder / "issued", partners, deadline=DEADLINE, today=ISSUED
     )
-    date_text = f"{DEADLINE:%d/%m/%Y}"
-    issued = issue_returns(master, issued_dir, partners, deadline=DEADLINE, today=ISSUED)
-    say(
+    names = _names([i.path.name for i in demo.issued])
+    demo.say(
         "\n1. The coordinator issues a return to each district.\n"
         + _command(
             "xlsync",
             "issue",
-            "master.xlsx",
+            MASTER,
             "--out",
             "issued",
             "--deadline",
-            date_text,
+            f"{DEADLINE:%d/%m/%Y}",
             *[w for p in partners for w in ("--partner", p)],
         )
-        + f"\n   Wrote {len(issued)} returns in issued/ ({_names([i.path.name for i in issued])}), due "
-        f"{DEADLINE:%d %B %Y}: each holds the district's own rows, with the coordinator's columns "
-        f"locked and drop-downs for the rest. {county} keeps the master, so it gets none."
+        + f"\n   Wrote {len(demo.issued)} returns in issued/ ({names}), due {DEADLINE:%d %B %Y}: "
+        "each holds the district's own rows, with the coordinator's columns locked and "
+        f"drop-downs for the rest. {COUNTY} keeps the master, so it gets none."
     )
 
-    by_partner = {i.partner: i.path for i in issued}
-    story: list[str] = []
 
-    def chorley(ws: Any, reg: Any) -> None:
-        i = 0
-        ws[_cell(reg, i, "status")] = "Complete"
-        if "rag" in reg.columns:
-            ws[_cell(reg, i, "rag")] = "Green"
-        note = reg.value(i, "progress") or ""
-        ws[_cell(reg, i, "progress")] = (
-            note + "\n" if note else ""
-        ) + "8 March 2007\nDone: reported to the panel."
-        ws[_cell(reg, i, "updated")] = date(2007, 3, 8)
-        new_row = reg.last_row + 1
-        ws.cell(new_row, reg.columns["partner"], "Chorley")
-        ws.cell(new_row, reg.columns["ref"], "28.")
-        ws.cell(
-            new_row,
-            reg.columns["recommendation"],
-            "To publicise the text phone service once installed.",
-        )
-        ws.cell(new_row, reg.columns["status"], "Not started")
-        story.append(
-            f"Chorley completed {reg.value(i, 'ref')} and proposed a new recommendation, 28."
-        )
-
-    def burnley(ws: Any, reg: Any) -> None:
-        i = 0
-        ws[_cell(reg, i, "status")] = "Done"  # a synonym: read as Complete, with a warning
-        ws[_cell(reg, i, "progress")] = (
-            reg.value(i, "progress") or ""
-        ) + "\n7 March 2007\nSigned off."
-        ws[_cell(reg, i, "updated")] = date(2007, 3, 7)
-        story.append(f"Burnley marked {reg.value(i, 'ref')} 'Done' and added a note.")
-
-    def hyndburn(ws: Any, reg: Any) -> None:
-        ws[_cell(reg, 0, "status")] = "Maybe"
-        story.append(f"Hyndburn typed the status 'Maybe' for {reg.value(0, 'ref')}.")
-
-    def south_ribble(ws: Any, reg: Any) -> None:
-        i = len(reg) - 1
-        ws[_cell(reg, i, "progress")] = (
-            reg.value(i, "progress") or ""
-        ) + "\n5 March 2007\nOn track for June."
-        ws[_cell(reg, i, "updated")] = date(2007, 3, 5)
-        story.append(f"South Ribble added a progress note to {reg.value(i, 'ref')}.")
-
-    def unchanged(ws: Any, reg: Any) -> None:
-        story.append("West Lancashire sent its return back unchanged.")
-
+def edit_returns(demo: Demo) -> None:
+    """2. The districts fill in their returns in Excel (the demo makes their edits) and send
+    them back, all but one."""
+    returns = demo.folder / "returns"
     returns.mkdir(parents=True)
-    for partner, edit in (
-        ("Chorley", chorley),
-        ("Burnley", burnley),
-        ("Hyndburn", hyndburn),
-        ("South Ribble", south_ribble),
-        ("West Lancashire", unchanged),
-    ):
-        if partner in by_partner:
-            back = returns / by_partner[partner].name
-            shutil.copy2(by_partner[partner], back)
-            _edit_return(back, edit)
-    missing = sorted(set(by_partner) - {p.stem for p in returns.glob("*.xlsx")})
+    issued = {i.partner: i.path for i in demo.issued}
+    story = []
+    for partner, edit in PARTNER_EDITS:
+        if partner in issued:
+            back = Path(shutil.copy2(issued[partner], returns / issued[partner].name))
+            story.append(_edit_return(back, edit))
+    missing = sorted(set(issued) - {p.stem for p in returns.glob("*.xlsx")})
     story += [f"{p} has not sent its return back." for p in missing]
-    back_names = sorted(p.name for p in returns.glob("*.xlsx"))
-    say(
+    demo.returned = sorted(p.name for p in returns.glob("*.xlsx"))
+    demo.say(
         "\n2. The districts fill their returns in Excel and send them back; the demo makes their "
         "edits:\n"
         + "\n".join(f"   - {line}" for line in story)
-        + f"\n   returns/ now holds the {len(back_names)} returns sent back: {_names(back_names)}."
+        + f"\n   returns/ now holds the {len(demo.returned)} returns sent back: "
+        f"{_names(demo.returned)}."
     )
 
-    # the coordinator amends the master after issue: Burnley's first item, so its edit conflicts
-    reg = read_register(master)
-    burnley_rows = [i for i, r in enumerate(reg.records()) if r.get("partner") == "Burnley"]
-    if burnley_rows:
-        i = burnley_rows[0]
-        patch(master, master, {str(reg.cell(i, "status")): "Paused"})
-        say(
-            f"\n3. Meanwhile the coordinator pauses Burnley's {reg.value(i, 'ref')} in the master "
-            f"(master.xlsx, {reg.cell(i, 'status')}), so Burnley's change to it will conflict."
+
+def pause_in_master(demo: Demo) -> None:
+    """3. The coordinator amends the master after issue: Burnley's first item, so Burnley's
+    edit to it conflicts."""
+    from sync.write.patch import patch
+
+    register = read_register(demo.master)
+    f = _fields(register)
+    burnley = [i for i, r in enumerate(register.records()) if r.get(f["partner"]) == "Burnley"]
+    if not burnley:
+        return
+    cell = register.cell(burnley[0], f["status"])
+    patch(demo.master, demo.master, {str(cell): "Paused"})
+    demo.say(
+        f"\n3. Meanwhile the coordinator pauses Burnley's {register.value(burnley[0], f['key'])} "
+        f"in the master ({MASTER}, {cell}), so Burnley's change to it will conflict."
+    )
+
+
+def validate(demo: Demo) -> None:
+    """4. The returns are checked before they are merged, and marked up where they are wrong."""
+    from sync.workbooks import validate_workbooks
+
+    demo.validation = validate_workbooks(
+        [demo.folder / "returns"], today=COMMITTEE, annotate_dir=demo.folder / "marked-up"
+    )
+    files = demo.validation.files
+    bad = [Path(f.path).name for f in files if f.errors]
+    demo.say(
+        "\n".join(
+            [
+                "\n4. Check the returns before merging them.",
+                _command(
+                    "xlsync", "validate", "returns", "--annotate", "marked-up", *_today(COMMITTEE)
+                ),
+                *[_validated(f) for f in files],
+                "   marked-up/ holds a copy of each return with every finding marked on its cell."
+                + (f" {_names(bad)} will not be merged until corrected." if bad else ""),
+            ]
         )
-
-    committee = f"{COMMITTEE:%d/%m/%Y}"
-    report = validate_workbooks([returns], today=COMMITTEE, annotate_dir=marked)
-    lines = [
-        "\n4. Check the returns before merging them.",
-        _command("xlsync", "validate", "returns", "--annotate", "marked-up", "--today", committee),
-    ]
-    for f in report.files:
-        name = Path(f.path).name
-        if f.error:
-            lines.append(f"   {name}: cannot be read: {f.error}")
-        elif f.findings:
-            lines.append(
-                f"   {name}: {f.errors} error(s), {f.warnings} warning(s): "
-                + "; ".join(f"{x.sheet}!{x.cell} {x.message}" for x in f.findings)
-            )
-        else:
-            lines.append(f"   {name}: no findings")
-    bad = [Path(f.path).name for f in report.files if f.errors]
-    lines.append(
-        "   marked-up/ holds a copy of each return with every finding marked on its cell."
-        + (f" {_names(bad)} will not be merged until corrected." if bad else "")
     )
-    say("\n".join(lines))
 
-    result = merge_files(master, [returns], today=COMMITTEE)
-    plan = result.plan
-    rejected = [r for r in plan.returns if r.status == "rejected"]
-    merged = [r for r in plan.returns if r.status in ("merged", "partial")]
-    changed = sorted({f"{c.partner} {c.ref}" for c in plan.changes})
-    lines = [
-        "\n5. Merge the returns into the master.",
-        _command("xlsync", "merge", "master.xlsx", "returns", "--today", committee),
-        f"   Merged {len(merged)} return(s) ({_names([Path(r.path).name for r in merged])}): "
-        f"{len(plan.changes)} cell(s) updated in {_names(changed)}; "
-        f"{len(plan.added)} row(s) added ({_names([f'{a.partner} {a.ref}' for a in plan.added])}).",
+
+def merge(demo: Demo) -> None:
+    """5. The returns are merged into the master: what changed, what conflicted, what was
+    rejected, and what the coordinator does next."""
+    from sync.merge.run import merge_files
+
+    demo.merged = merge_files(demo.master, [demo.folder / "returns"], today=COMMITTEE)
+    plan = demo.merged.plan
+    backup = demo.backup
+    nexts = _next_steps(plan)
+    demo.say(
+        "\n".join(
+            [
+                "\n5. Merge the returns into the master.",
+                _command("xlsync", "merge", MASTER, "returns", *_today(COMMITTEE)),
+                *_merged(plan),
+                "   Every change is listed in master.xlsx's 'Sync log' sheet and every note in "
+                "its 'Progress history' sheet"
+                + (f"; the master as it was before is kept as {backup}." if backup else "."),
+                *(["   Next: " + "; ".join(nexts) + "."] if nexts else []),
+            ]
+        )
+    )
+
+
+def status(demo: Demo) -> None:
+    """6. Who has returned by the deadline, and what is overdue at the committee."""
+    from sync.status import master_status
+
+    returns = demo.folder / "returns"
+    demo.status = master_status(
+        demo.master, returns, today=COMMITTEE, deadline=DEADLINE, exclude=(COUNTY,)
+    )
+    missing = _names(demo.status.missing)
+    overdue = [f"{p.partner} {ref}" for p in demo.status.partners for ref in p.overdue]
+    demo.say(
+        "\n6. Who has returned, and what is overdue.\n"
+        + _command(
+            "xlsync",
+            "status",
+            MASTER,
+            "--returns",
+            "returns",
+            *_today(COMMITTEE),
+            "--deadline",
+            f"{DEADLINE:%d/%m/%Y}",
+            "--exclude",
+            COUNTY,
+        )
+        + f"\n   Not returned by {DEADLINE:%d %B %Y}: {missing}. "
+        f"Overdue at {COMMITTEE:%d %B %Y}: {_names(overdue)}."
+        + (f"\n   Next: chase {missing} for the missing return." if demo.status.missing else "")
+    )
+
+
+def report(demo: Demo) -> None:
+    """7. The committee report, for Excel and for a browser."""
+    from sync.report.build import build_report
+
+    xlsx, html = (
+        build_report(demo.master, demo.folder / name, today=COMMITTEE)
+        for name in ("report.xlsx", "report.html")
+    )
+    demo.reports = (xlsx, html)
+    demo.say(
+        "\n7. The committee report.\n"
+        + "\n".join(
+            _command("xlsync", "report", MASTER, "--out", p.name, *_today(COMMITTEE))
+            for p in demo.reports
+        )
+        + f"\n   Wrote {xlsx.name} (summary with a chart, overdue items, each recommendation's "
+        f"history) and {html.name} (the same, for a browser)."
+    )
+
+
+def indicator_cycle(demo: Demo) -> None:
+    """8. Another kind through the same cycle: the districts' performance indicator return."""
+    from sync.issue import issue_returns
+    from sync.merge.run import merge_files
+    from sync.status import master_status
+
+    master = demo.folder / PI_MASTER
+    if not master.exists():
+        return
+    issued_dir, back_dir = demo.folder / "pi-issued", demo.folder / "pi-returns"
+    for old in (issued_dir, back_dir):
+        if old.exists():
+            shutil.rmtree(old)
+    issued = issue_returns(master, issued_dir, today=PI_TODAY)
+    period = master_status(master, today=PI_TODAY).period
+    back_dir.mkdir(parents=True)
+    mine = next(i.path for i in issued if i.partner == PI_PARTNER)
+    back = Path(shutil.copy2(mine, back_dir / mine.name))
+    revised = _edit_return(back, lambda ws, reg: _revise(ws, reg, period))
+    plan = merge_files(master, [back_dir], today=PI_TODAY).plan
+    demo.indicators = _indicator_report(demo, issued, revised, plan)
+
+
+def list_files(demo: Demo) -> None:
+    """Every file the demo left, and what each one is."""
+    files = [
+        (MASTER, "the merged master register, with its 'Sync log' and 'Progress history'"),
+        *([(str(demo.backup), "the master as it was before the merge")] if demo.backup else []),
+        ("issued/", f"the {len(demo.issued)} returns as issued"),
+        ("returns/", f"the {len(demo.returned)} returns sent back"),
+        ("marked-up/", "each return with its findings marked"),
+        (demo.reports[0].name, "the committee report, for Excel"),
+        (demo.reports[1].name, "the committee report, for a browser"),
+        *_indicator_files(demo.indicators),
+        *[
+            (n, "another sample workbook: try xlsync inspect " + n)
+            for n in demo.samples
+            if n not in (MASTER, PI_MASTER)
+        ],
     ]
-    for c in plan.conflicts:
-        lines.append(
+    width = max(len(n) for n, _ in files)
+    demo.say(
+        f"\nEvery file is in {demo.folder}; open any of them in Excel or LibreOffice:\n"
+        + "\n".join(f"  {n.ljust(width)}  {what}" for n, what in files)
+    )
+
+
+STEPS: tuple[Callable[[Demo], None], ...] = (
+    copy_samples,
+    issue,
+    edit_returns,
+    pause_in_master,
+    validate,
+    merge,
+    status,
+    report,
+    indicator_cycle,
+    list_files,
+)
+
+
+# What the districts do in Excel: each edit changes a return and says what it did
+
+
+def _chorley(ws: Any, reg: Any) -> str:
+    """Chorley completes its first item, with a dated note, and proposes a new one."""
+    f = _fields(reg)
+    ws[_cell(reg, 0, f["status"])] = "Complete"
+    if f["rag"] in reg.columns:
+        ws[_cell(reg, 0, f["rag"])] = "Green"
+    note = reg.value(0, f["notes"]) or ""
+    ws[_cell(reg, 0, f["notes"])] = (
+        note + "\n" if note else ""
+    ) + "8 March 2007\nDone: reported to the panel."
+    ws[_cell(reg, 0, f["updated"])] = date(2007, 3, 8)
+    new_row = reg.last_row + 1
+    ws.cell(new_row, reg.columns[f["partner"]], "Chorley")
+    ws.cell(new_row, reg.columns[f["key"]], "28.")
+    ws.cell(new_row, reg.columns[f["title"]], "To publicise the text phone service once installed.")
+    ws.cell(new_row, reg.columns[f["status"]], "Not started")
+    return f"Chorley completed {reg.value(0, f['key'])} and proposed a new recommendation, 28."
+
+
+def _burnley(ws: Any, reg: Any) -> str:
+    """Burnley writes its status another way and adds a note."""
+    f = _fields(reg)
+    ws[_cell(reg, 0, f["status"])] = "Done"  # a synonym: read as Complete, with a warning
+    ws[_cell(reg, 0, f["notes"])] = (reg.value(0, f["notes"]) or "") + "\n7 March 2007\nSigned off."
+    ws[_cell(reg, 0, f["updated"])] = date(2007, 3, 7)
+    return f"Burnley marked {reg.value(0, f['key'])} 'Done' and added a note."
+
+
+def _hyndburn(ws: Any, reg: Any) -> str:
+    """Hyndburn types a status the list does not allow: its return will be rejected."""
+    f = _fields(reg)
+    ws[_cell(reg, 0, f["status"])] = "Maybe"
+    return f"Hyndburn typed the status 'Maybe' for {reg.value(0, f['key'])}."
+
+
+def _south_ribble(ws: Any, reg: Any) -> str:
+    """South Ribble adds a progress note to its last item."""
+    f = _fields(reg)
+    i = len(reg) - 1
+    ws[_cell(reg, i, f["notes"])] = (
+        reg.value(i, f["notes"]) or ""
+    ) + "\n5 March 2007\nOn track for June."
+    ws[_cell(reg, i, f["updated"])] = date(2007, 3, 5)
+    return f"South Ribble added a progress note to {reg.value(i, f['key'])}."
+
+
+def _unchanged(ws: Any, reg: Any) -> str:
+    return "West Lancashire sent its return back unchanged."
+
+
+PARTNER_EDITS: tuple[tuple[str, Callable[[Any, Any], str]], ...] = (
+    ("Chorley", _chorley),
+    ("Burnley", _burnley),
+    ("Hyndburn", _hyndburn),
+    ("South Ribble", _south_ribble),
+    ("West Lancashire", _unchanged),
+)
+
+
+def _revise(ws: Any, reg: Any, period: str | None) -> str:
+    """Chorley revises its call-answering figure for the current period, the row its return
+    leaves open."""
+    role = reg.kind.role
+    code = reg.kind.identity[0]
+    i = next(
+        n
+        for n, rec in enumerate(reg.records())
+        if rec.get(code) == "LPI 12" and rec.get(role("period")) == period
+    )
+    ws[_cell(reg, i, role("actual"))] = 79.1
+    ws[_cell(reg, i, role("rag"))] = "Amber"
+    ws[_cell(reg, i, role("notes"))] = "Revised: calls answered after the new rota began."
+    return f"{reg.value(i, code)} {reg.value(i, role('period'))}"
+
+
+# What the steps tell
+
+
+def _validated(file: Any) -> str:
+    """One return's line in step 4: unreadable, its findings with their cells, or none."""
+    name = Path(file.path).name
+    if file.error:
+        return f"   {name}: cannot be read: {file.error}"
+    if not file.findings:
+        return f"   {name}: no findings"
+    return f"   {name}: {file.errors} error(s), {file.warnings} warning(s): " + "; ".join(
+        f"{x.sheet}!{x.cell} {x.message}" for x in file.findings
+    )
+
+
+def _merged(plan: Any) -> list[str]:
+    """Step 5's account of the plan: what was merged, each conflict, rejected edit and
+    rejected return."""
+    merged = [Path(r.path).name for r in plan.returns if r.status in ("merged", "partial")]
+    changed = sorted({f"{c.partner} {c.ref}" for c in plan.changes})
+    added = [f"{a.partner} {a.ref}" for a in plan.added]
+    return [
+        f"   Merged {len(merged)} return(s) ({_names(merged)}): {len(plan.changes)} cell(s) "
+        f"updated in {_names(changed)}; {len(plan.added)} row(s) added ({_names(added)}).",
+        *[
             f"   Conflict: {c.partner} {c.ref} {c.field} is {c.master!r} in the master and "
             f"{c.theirs!r} in the return; the master keeps {c.master!r}."
-        )
-    for e in plan.rejected_edits:
-        lines.append(
-            f"   Rejected edit: {e.partner} {e.ref} {e.field} belongs to the coordinator; the master "
-            f"keeps its value."
-        )
-    for r in rejected:
-        lines.append(f"   Rejected: {Path(r.path).name} ({r.reason}); nothing of it was merged.")
-    backup = result.backup.relative_to(folder) if result.backup else None
-    lines.append(
-        "   Every change is listed in master.xlsx's 'Sync log' sheet and every note in its "
-        "'Progress history' sheet"
-        + (f"; the master as it was before is kept as {backup}." if backup else ".")
-    )
-    nexts = [
+            for c in plan.conflicts
+        ],
+        *[
+            f"   Rejected edit: {e.partner} {e.ref} {e.field} belongs to the coordinator; the "
+            "master keeps its value."
+            for e in plan.rejected_edits
+        ],
+        *[
+            f"   Rejected: {Path(r.path).name} ({r.reason}); nothing of it was merged."
+            for r in _rejected(plan)
+        ],
+    ]
+
+
+def _next_steps(plan: Any) -> list[str]:
+    """What the coordinator does after the merge: chase each rejected return, settle each
+    conflict."""
+    return [
         f"ask {r.partner} to correct its return (marked-up/{Path(r.path).name} shows where), "
         "then merge the corrected return the same way"
-        for r in rejected
+        for r in _rejected(plan)
     ] + [
         f"settle {c.partner} {c.ref} {c.field} with {c.partner}: type the agreed value in the "
         "master, or merge again with --prefer return to take theirs"
         for c in plan.conflicts
     ]
-    if nexts:
-        lines.append("   Next: " + "; ".join(nexts) + ".")
-    say("\n".join(lines))
-
-    status = master_status(master, returns, today=COMMITTEE, deadline=DEADLINE, exclude=(county,))
-    overdue = [f"{p.partner} {ref}" for p in status.partners for ref in p.overdue]
-    say(
-        "\n6. Who has returned, and what is overdue.\n"
-        + _command(
-            "xlsync",
-            "status",
-            "master.xlsx",
-            "--returns",
-            "returns",
-            "--today",
-            committee,
-            "--deadline",
-            date_text,
-            "--exclude",
-            county,
-        )
-        + f"\n   Not returned by {DEADLINE:%d %B %Y}: {_names(status.missing)}. "
-        f"Overdue at {COMMITTEE:%d %B %Y}: {_names(overdue)}."
-        + (
-            f"\n   Next: chase {_names(status.missing)} for the missing return."
-            if status.missing
-            else ""
-        )
-    )
-
-    xlsx = build_report(master, folder / "report.xlsx", today=COMMITTEE)
-    html = build_report(master, folder / "report.html", today=COMMITTEE)
-    say(
-        "\n7. The committee report.\n"
-        + _command("xlsync", "report", "master.xlsx", "--out", xlsx.name, "--today", committee)
-        + "\n"
-        + _command("xlsync", "report", "master.xlsx", "--out", html.name, "--today", committee)
-        + f"\n   Wrote {xlsx.name} (summary with a chart, overdue items, each recommendation's "
-        f"history) and {html.name} (the same, for a browser)."
-    )
-
-    indicators = _indicator_cycle(folder, say) if (folder / PI_MASTER).exists() else None
-
-    others = [n for n in samples if n not in ("master.xlsx", PI_MASTER)]
-    pi_files = (
-        [
-            (PI_MASTER, "the indicator return, Chorley's revised figure merged"),
-            ("pi-issued/", "the indicator returns as issued, the current period marked"),
-            (indicators["xlsx"].name, "the performance report, for Excel"),
-            (indicators["html"].name, "the performance report, for a browser"),
-        ]
-        if indicators
-        else []
-    )
-    files = [
-        ("master.xlsx", "the merged master register, with its 'Sync log' and 'Progress history'"),
-        *([(str(backup), "the master as it was before the merge")] if backup else []),
-        ("issued/", f"the {len(issued)} returns as issued"),
-        ("returns/", f"the {len(back_names)} returns sent back"),
-        ("marked-up/", "each return with its findings marked"),
-        (xlsx.name, "the committee report, for Excel"),
-        (html.name, "the committee report, for a browser"),
-        *pi_files,
-        *[(n, "another sample workbook: try xlsync inspect " + n) for n in others],
-    ]
-    width = max(len(n) for n, _ in files)
-    say(
-        f"\nEvery file is in {folder}; open any of them in Excel or LibreOffice:\n"
-        + "\n".join(f"  {n.ljust(width)}  {what}" for n, what in files)
-    )
-    return {
-        "folder": str(folder),
-        "merge": plan,
-        "status": status,
-        "validation": report,
-        "issued": [i.path for i in issued],
-        "backup": result.backup,
-        "indicators": indicators,
-    }
 
 
-PI_MASTER = "indicators.xlsx"
-PI_PARTNER = "Chorley"
-PI_TODAY = date(2009, 1, 20)  # the indicator return is for 2008/09: its committee meets later
+def _rejected(plan: Any) -> list[Any]:
+    return [r for r in plan.returns if r.status == "rejected"]
 
 
-def _indicator_cycle(folder: Path, say: Say) -> dict[str, Any]:
-    """Another kind through the same cycle: the districts' performance indicator return."""
-    from sync.issue import issue_returns
-    from sync.merge.run import merge_files
+def _indicator_report(demo: Demo, issued: Any, revised: str, plan: Any) -> dict[str, Any]:
+    """Step 8 after the merge: the indicator master's status and report, and what it says."""
     from sync.report.build import build_report
     from sync.status import master_status
 
-    master = folder / PI_MASTER
-    issued_dir, back_dir = folder / "pi-issued", folder / "pi-returns"
-    for old in (issued_dir, back_dir):
-        if old.exists():
-            shutil.rmtree(old)
+    master = demo.folder / PI_MASTER
     today = f"{PI_TODAY:%d/%m/%Y}"
-    issued = issue_returns(master, issued_dir, today=PI_TODAY)
-    status_before = master_status(master, today=PI_TODAY)
-    back_dir.mkdir(parents=True)
-    mine = next(i.path for i in issued if i.partner == PI_PARTNER)
-    back = Path(shutil.copy2(mine, back_dir / mine.name))
-    revised: list[str] = []
-
-    def revise(ws: Any, reg: Any) -> None:
-        role = reg.kind.role
-        code = reg.kind.identity[0]
-        # its call-answering figure for the current period, the row its return leaves open
-        i = next(
-            n
-            for n, rec in enumerate(reg.records())
-            if rec.get(code) == "LPI 12" and rec.get(role("period")) == status_before.period
-        )
-        ws[_cell(reg, i, role("actual"))] = 79.1
-        ws[_cell(reg, i, role("rag"))] = "Amber"
-        ws[_cell(reg, i, role("notes"))] = "Revised: calls answered after the new rota began."
-        revised.append(f"{reg.value(i, code)} {reg.value(i, role('period'))}")
-
-    _edit_return(back, revise)
-    plan = merge_files(master, [back_dir], today=PI_TODAY).plan
     status = master_status(master, today=PI_TODAY)
-    xlsx = build_report(master, folder / "indicators-report.xlsx", today=PI_TODAY)
-    html = build_report(master, folder / "indicators-report.html", today=PI_TODAY)
+    xlsx = build_report(master, demo.folder / "indicators-report.xlsx", today=PI_TODAY)
+    html = build_report(master, demo.folder / "indicators-report.html", today=PI_TODAY)
     not_reported = [f"{p.partner} {ref}" for p in status.partners for ref in p.not_reported]
-    say(
+    demo.say(
         "\n8. Another kind, the same cycle: the districts' performance indicator return.\n"
         + _command("xlsync", "issue", PI_MASTER, "--out", "pi-issued", "--today", today)
         + f"\n   Issued {len(issued)} returns; each opens only the rows of {status.period}, "
         "marked yellow, and locks the earlier periods.\n"
-        + f"   {PI_PARTNER} revises its {_names(revised)} actual and RAG and sends it back to "
+        + f"   {PI_PARTNER} revises its {revised} actual and RAG and sends it back to "
         "pi-returns/.\n"
         + _command("xlsync", "merge", PI_MASTER, "pi-returns", "--today", today)
         + f"\n   {len(plan.changes)} cell(s) updated.\n"
@@ -408,3 +511,52 @@ def _indicator_cycle(folder: Path, say: Say) -> dict[str, Any]:
         f"chart, the latest commentary, who has not reported) and {html.name}."
     )
     return {"plan": plan, "status": status, "xlsx": xlsx, "html": html}
+
+
+def _indicator_files(indicators: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not indicators:
+        return []
+    return [
+        (PI_MASTER, "the indicator return, Chorley's revised figure merged"),
+        ("pi-issued/", "the indicator returns as issued, the current period marked"),
+        (indicators["xlsx"].name, "the performance report, for Excel"),
+        (indicators["html"].name, "the performance report, for a browser"),
+    ]
+
+
+# Helpers
+
+
+def _edit_return(path: Path, edits: Callable[[Any, Any], T]) -> T:
+    """Open a return as a partner would in Excel, change it, save it; what `edits` says."""
+    register = read_register(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(path)
+    said = edits(wb[register.sheet], register)
+    wb.save(path)
+    return said
+
+
+def _fields(register: Any) -> dict[str, str]:
+    """A register's fields by the part they play (its kind's roles), and its key as `key`:
+    the edits name fields through these, as the kind declares them."""
+    kind = register.kind
+    return {**kind.roles, "key": kind.identity[0]}
+
+
+def _cell(register: Any, index: int, field: str) -> str:
+    return str(register.cell(index, field).address)
+
+
+def _today(day: date) -> tuple[str, str]:
+    return ("--today", f"{day:%d/%m/%Y}")
+
+
+def _command(*words: str) -> str:
+    """A command line as an officer would type it: names with spaces quoted."""
+    return "$ " + " ".join(f'"{w}"' if " " in w or not w else w for w in words)
+
+
+def _names(items: list[str]) -> str:
+    return ", ".join(items) if items else "none"
