@@ -13,6 +13,7 @@ import click
 
 import sync
 from sync.errors import ExitCode, XlsyncError
+from sync.notices import notices_to
 
 F = Callable[..., Any]
 
@@ -22,7 +23,8 @@ class XlsyncGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with notices_to(lambda line: click.echo(f"xlsync: {line}", err=True)):
+                return super().invoke(ctx)
         except XlsyncError as exc:
             if ctx.params.get("debug") or (ctx.obj or {}).get("debug"):
                 raise

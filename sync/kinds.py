@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -15,6 +16,7 @@ from typing import Any
 import yaml
 
 from sync.errors import SchemaError
+from sync.notices import notice
 from sync.rulespec import SPECS, Param, RuleSpec
 
 FIELD_TYPES = ("text", "ref", "date", "number", "integer")
@@ -469,7 +471,64 @@ def load_kind_file(path: str | Path) -> Kind:
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         first = str(exc).strip().splitlines()[0]
         raise SchemaError(f"schema file is not valid YAML/TOML ({first})", path) from None
-    return kind_from_dict(data, source=str(path))
+    if not isinstance(data, Mapping) or "roles" in data:
+        return kind_from_dict(data, source=str(path))
+    # written before `roles:` existed: read as it was then, and say what to add
+    roles = roles_before(data.get("fields"))
+    kind = kind_from_dict({**data, "roles": roles}, source=str(path))
+    if roles:
+        notice(
+            f"{path}: no roles: block, so its fields play the roles their names had before "
+            f"roles were declared; add this line to the file to keep them: {_roles_line(roles, path)}"
+        )
+    return kind
+
+
+def roles_before(fields: Any) -> dict[str, Any]:
+    """The roles xlsync gave a schema file's fields by their names before `roles:` existed
+    (schemas/_before_roles.yaml): each only where the file has that field, and a value role
+    (`done`, `lower_better`) only with the values its field allows."""
+    if not isinstance(fields, Mapping):
+        return {}
+    roles: dict[str, Any] = {}
+    for role, value in _before_roles().items():
+        if role not in VALUE_ROLES:
+            if value in fields:
+                roles[role] = value
+            continue
+        holder = fields.get(roles.get(VALUE_ROLES[role]))
+        if holder is None:
+            continue
+        allowed = _vocabulary_terms(holder)
+        kept = [v for v in _as_tuple(value) if not allowed or v in allowed]
+        if kept:
+            roles[role] = kept
+    return roles
+
+
+@cache
+def _before_roles() -> dict[str, Any]:
+    data = yaml.safe_load((_schema_dir() / "_before_roles.yaml").read_text(encoding="utf-8"))
+    return dict(data["roles"])
+
+
+def _vocabulary_terms(spec: Any) -> set[str]:
+    """The canonical values a raw field spec allows; empty when it allows any."""
+    vocabulary = spec.get("vocabulary") if isinstance(spec, Mapping) else None
+    if isinstance(vocabulary, Mapping | list):
+        return {str(v) for v in vocabulary}
+    return set()
+
+
+def _roles_line(roles: Mapping[str, Any], path: Path) -> str:
+    """`roles` as one line to paste into the schema file, in the file's own language."""
+    if path.suffix.lower() == ".toml":
+        items = ", ".join(f"{role} = {json.dumps(value)}" for role, value in roles.items())
+        return f"roles = {{ {items} }}"
+    flow = yaml.safe_dump(
+        dict(roles), default_flow_style=True, sort_keys=False, allow_unicode=True, width=1 << 20
+    )
+    return f"roles: {flow.strip()}"
 
 
 @cache
@@ -477,7 +536,8 @@ def builtin_kinds() -> dict[str, Kind]:
     """The kinds shipped in schemas/, by name."""
     kinds: dict[str, Kind] = {}
     for entry in sorted(_schema_dir().iterdir(), key=lambda p: p.name):
-        if entry.name.endswith((".yaml", ".yml", ".toml")):
+        # a name starting "_" is data about kinds (the roles before roles), not a kind
+        if entry.name.endswith((".yaml", ".yml", ".toml")) and not entry.name.startswith("_"):
             data = (
                 tomllib.loads(entry.read_text(encoding="utf-8"))
                 if entry.name.endswith(".toml")
