@@ -6,7 +6,7 @@ import uuid
 import warnings
 from collections.abc import Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sync.cells import column_letter
 from sync.errors import XlsyncError
 from sync.keys import normalise_partner
 from sync.merge.three_way import same
-from sync.model import Register
+from sync.model import Register, clean
 from sync.periods import ordered_periods, same_period
 from sync.read.open import Book, open_book
 from sync.read.table import read_register
@@ -43,6 +43,9 @@ from sync.write.newbook import save_new_workbook
 
 DUE_COLOUR = "FFF2CC"  # the cells of the period a partner must fill
 SPARE_ROWS = 25  # unlocked rows under the table, where a partner may add a recommendation
+_DUE_FILL = PatternFill("solid", fgColor=DUE_COLOUR)
+_LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")  # the coordinator's cells, and the past
+_UNLOCKED = Protection(locked=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +114,8 @@ def issue_returns(
                 master_path,
             )
         chosen.append(match)
-    styles = _master_styles(master_path, register)
+    layout = _layout(register)
+    styles = _master_styles(master_path, register, layout)
     out = Path(out_dir)
     targets = {partner: out / f"{_safe_name(partner)}.xlsx" for partner in chosen}
     filled = {p: path for p, path in targets.items() if _filled_in(path, register)}
@@ -139,6 +143,7 @@ def issue_returns(
             master_path,
             today or date.today(),
             master_id=master_id,
+            layout=layout,
         )
         save_new_workbook(wb, path)
         issued.append(IssuedReturn(partner, path, len(records), ident, saved))
@@ -218,9 +223,11 @@ class _Styles:
     body: dict[int, Any]
     widths: dict[int, float | None]
     header_height: float | None
+    # a wide master's period headings, by the first column of their group
+    periods: dict[int, Any] = field(default_factory=dict)
 
 
-def _master_styles(path: Path, register: Register) -> _Styles:
+def _master_styles(path: Path, register: Register, layout: _Layout) -> _Styles:
     """The master's header and first-row cell styles and column widths, to dress the return."""
     try:
         with warnings.catch_warnings():
@@ -231,15 +238,29 @@ def _master_styles(path: Path, register: Register) -> _Styles:
         return _Styles({}, {}, {}, None)
     ws = wb[register.sheet]
     first = register.rows[0] if register.rows else register.header_row + 1
-    header = {
-        col: _style_of(ws.cell(register.header_row, col)) for col in register.columns.values()
-    }
-    body = {col: _style_of(ws.cell(first, col)) for col in register.columns.values()}
-    widths: dict[int, float | None] = {}
-    for col in register.columns.values():
-        dim = ws.column_dimensions.get(column_letter(col))
-        widths[col] = dim.width if dim is not None and dim.customWidth else None
-    return _Styles(header, body, widths, ws.row_dimensions[register.header_row].height)
+    used = sorted({column.master for column in layout.columns})
+    return _Styles(
+        {col: _style_of(ws.cell(register.header_row, col)) for col in used},
+        {col: _style_of(ws.cell(first, col)) for col in used},
+        {col: _custom_width(ws, col) for col in used},
+        ws.row_dimensions[register.header_row].height,
+        _period_heading_styles(ws, register),
+    )
+
+
+def _custom_width(ws: Any, col: int) -> float | None:
+    """A column's width, where the officer set one."""
+    dim = ws.column_dimensions.get(column_letter(col))
+    return dim.width if dim is not None and dim.customWidth else None
+
+
+def _period_heading_styles(ws: Any, register: Register) -> dict[int, Any]:
+    """A wide master's period headings' styles, by the first column of their group."""
+    row = _period_heading_row(register)
+    if row is None:
+        return {}
+    firsts = (min(group.values()) for group in _period_groups(register).values())
+    return {col: _style_of(ws.cell(row, col)) for col in firsts}
 
 
 def _style_of(cell: Any) -> dict[str, Any]:
@@ -263,6 +284,122 @@ def _dress(cell: Any, style: dict[str, Any] | None) -> None:
         cell.number_format = style["number_format"]
 
 
+def _period_groups(register: Register) -> dict[str, dict[str, int]]:
+    """A wide master's column groups, one per period, in the master's order: period ->
+    field -> the master's column. Empty for a master kept one row per period."""
+    period = register.kind.role("period")
+    groups: dict[str, dict[str, int]] = {}
+    if period is None or not register.cells:
+        return groups
+    headings = [clean(v) for v in register.frame[period].tolist()]
+    for (index, name), (_row, col) in sorted(register.cells.items(), key=lambda kv: kv[1][1]):
+        if name != period:
+            groups.setdefault(str(headings[index]), {}).setdefault(name, col)
+    return groups
+
+
+def _period_heading_row(register: Register) -> int | None:
+    """The master's row holding a wide layout's period headings."""
+    period = register.kind.role("period")
+    return next((row for (_i, name), (row, _c) in register.cells.items() if name == period), None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A column of the return: the field it holds, the master's column it is dressed like,
+    and in a wide return the period whose column group holds it."""
+
+    name: str
+    master: int
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What each column of the return holds and which row is its header."""
+
+    columns: list[_Column]
+    wide: bool  # periods across: each period's values in a column group under its heading
+
+    @property
+    def header_row(self) -> int:
+        # the periods' headings sit on the row above the fields' headings
+        return 6 if self.wide else 5
+
+    @property
+    def top_row(self) -> int:
+        return self.header_row - 1 if self.wide else self.header_row
+
+    @property
+    def fields(self) -> list[str]:
+        """Each field once, in column order."""
+        return list(dict.fromkeys(c.name for c in self.columns))
+
+
+def _layout(register: Register) -> _Layout:
+    """The master's own layout: one row per record, or (a wide master, periods across its
+    columns) one row per indicator with a column group per period, as the officer keeps it."""
+    groups = _period_groups(register)
+    if not groups:
+        cols = sorted(register.columns.items(), key=lambda kv: kv[1])
+        return _Layout([_Column(name, col) for name, col in cols], wide=False)
+    spread = {name for group in groups.values() for name in group}
+    # the period is named by each group's heading, not held in a column of its own
+    own = [
+        _Column(name, col)
+        for name, col in register.columns.items()
+        if name not in spread and name != register.kind.role("period")
+    ]
+    grouped = [
+        _Column(name, col, heading)
+        for heading, group in groups.items()
+        for name, col in group.items()
+    ]
+    return _Layout(sorted(own + grouped, key=lambda c: c.master), wide=True)
+
+
+def _lines(register: Register, records: list[Any], layout: _Layout) -> list[list[Any]]:
+    """The records each row of the return holds: one each, or in a wide return every period
+    of one row of the master."""
+    if not layout.wide:
+        return [[rec] for rec in records]
+    rows: dict[tuple[str, int], list[Any]] = {}
+    for rec in records:
+        sheet = register.sheet_of(rec.at) if rec.at >= 0 else register.sheet
+        rows.setdefault((sheet, rec.row), []).append(rec)
+    return list(rows.values())
+
+
+def _value_of(column: _Column, line: list[Any], period: str | None) -> Any:
+    """The value a column shows for a row: the row's own, or its period's in a wide return."""
+    if column.period is None:
+        return line[0].values.get(column.name)
+    rec = next((r for r in line if same_period(r.values.get(period or ""), column.period)), None)
+    return None if rec is None else rec.values.get(column.name)
+
+
+def _column_access(kind: Any, layout: _Layout, current: str | None) -> list[bool | None]:
+    """Per column, whether the partner fills it now: False for a field that is not theirs
+    or an earlier period's group; True for theirs in a kind without periods or in the
+    current period's group; None where the row decides (it is the current period's)."""
+    access: list[bool | None] = []
+    for column in layout.columns:
+        if not kind.field(column.name).partner_edits:
+            access.append(False)
+        elif current is None:
+            access.append(True)
+        elif column.period is not None:
+            access.append(same_period(column.period, current))
+        else:
+            access.append(None)
+    return access
+
+
+def _is_due(line: list[Any], current: str | None, period: str | None) -> bool:
+    """Whether a row holds the period the partner fills now (every row, without periods)."""
+    return current is None or any(same_period(r.values.get(period or ""), current) for r in line)
+
+
 def _build_return(
     register: Register,
     partner: str,
@@ -274,100 +411,30 @@ def _build_return(
     master_path: Path,
     today: date,
     master_id: str | None = None,
+    layout: _Layout | None = None,
 ) -> Workbook:
     kind = register.kind
-    current = current_period(register)
-    period_field = kind.role("period")
+    layout = layout or _layout(register)
     wb = Workbook()
     ws = wb.active
     ws.title = "Return"
-    ws["A1"] = f"Return from {partner}"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"{kind.title}: your rows of {master_path.name}, issued {today.strftime('%d %B %Y')}"
-    ws["A3"] = (f"Please return by {deadline.strftime('%d %B %Y')}. " if deadline else "") + (
-        "Fill in the white columns; see the Instructions sheet."
-        if current is None
-        else f"Fill in the rows for {current}, marked yellow; earlier periods are locked."
+    current = current_period(register)
+    _write_titles(ws, register, partner, master_path, today, deadline, layout, current)
+    _write_header(ws, register, styles, layout)
+    lines = _lines(register, records, layout)
+    last = _write_records(ws, register, lines, styles, layout, current)
+    width = len(layout.columns)
+    _fit_rows(ws, layout.header_row + 1, last, width)
+    _print_setup(ws, layout.header_row)
+    _open_spare_rows(ws, last, width)
+    _validations(
+        ws, kind, [c.name for c in layout.columns], layout.header_row + 1, last + SPARE_ROWS
     )
-    header_row = 5
-    cols = sorted(register.columns.items(), key=lambda kv: kv[1])
-    order = [name for name, _ in cols]
-    for j, (name, col) in enumerate(cols, start=1):
-        cell = ws.cell(header_row, j, register.headers[name])
-        _dress(cell, styles.header.get(col))
-        if not styles.header:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="D9E1F2")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        width = styles.widths.get(col)
-        ws.column_dimensions[column_letter(j)].width = width or (
-            40 if kind.field(name).type == "text" else 14
-        )
-    if styles.header_height:
-        ws.row_dimensions[header_row].height = styles.header_height
-    locked_fill = PatternFill("solid", fgColor="EDEDED")
-    due_fill = PatternFill("solid", fgColor=DUE_COLOUR)
-    row = header_row
-    base: dict[str, dict[str, Any]] = {}
-    section = None
-    for rec in records:
-        if (
-            "section" not in register.columns
-            and rec.values.get("section")
-            and rec.values["section"] != section
-        ):
-            section = rec.values["section"]
-            row += 1
-            ws.cell(row, 1, section).font = Font(bold=True)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(order))
-        row += 1
-        # a kind reported by period: only the current period's rows are the partner's to fill
-        due = current is None or same_period(rec.values.get(period_field or ""), current)
-        base[rec.key] = {k: v for k, v in rec.values.items() if k != "section"}
-        for j, name in enumerate(order, start=1):
-            value = rec.values.get(name)
-            cell = ws.cell(row, j)
-            if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-                cell.value = value
-                cell.data_type = "s"  # a note that looks like a formula stays text
-            else:
-                cell.value = value
-            _dress(cell, styles.body.get(register.columns[name]))
-            if isinstance(value, date | datetime):
-                cell.number_format = "dd/mm/yyyy"
-            if isinstance(value, str) and ("\n" in value or len(value) > 30):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if kind.field(name).partner_edits and due:
-                cell.protection = Protection(locked=False)
-                if current is not None:
-                    cell.fill = due_fill
-            else:
-                cell.fill = locked_fill
-    last = row
-    _fit_rows(ws, header_row + 1, last, len(order))
-    _print_setup(ws, header_row)
-    for extra in range(last + 1, last + 1 + SPARE_ROWS):
-        for j in range(1, len(order) + 1):
-            ws.cell(extra, j).protection = Protection(locked=False)
-    _validations(ws, kind, order, header_row + 1, last + SPARE_ROWS)
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.protection = SheetProtection(
-        sheet=True,
-        sort=False,
-        autoFilter=False,
-        formatColumns=False,
-        formatRows=False,
-        formatCells=False,
-    )
-    if password:
-        ws.protection.password = password
-    ws.auto_filter.ref = f"A{header_row}:{column_letter(len(order))}{last}"
-    _instructions(wb, partner, kind, order, register, deadline)
+    _lock(ws, layout, last, password)
+    _instructions(wb, partner, kind, layout.fields, register, deadline, layout.wide)
     notes = wb["Instructions"]
     _fit_rows(notes, 1, notes.max_row, 2)
     _print_setup(notes, None)
-    hidden = wb.create_sheet(BASE_SHEET)
     meta = {
         "partner": partner,
         "issued": today,
@@ -378,12 +445,171 @@ def _build_return(
         "deadline": deadline,
         **key_meta(kind),
     }
+    _hide_base(wb, meta, records)
+    wb.active = 0
+    return wb
+
+
+def _write_titles(
+    ws: Any,
+    register: Register,
+    partner: str,
+    master_path: Path,
+    today: date,
+    deadline: date | None,
+    layout: _Layout,
+    current: str | None,
+) -> None:
+    """Who the return is from, what it holds, and what to fill in by when."""
+    ws["A1"] = f"Return from {partner}"
+    ws["A1"].font = Font(bold=True, size=14)
+    issued = today.strftime("%d %B %Y")
+    ws["A2"] = f"{register.kind.title}: your rows of {master_path.name}, issued {issued}"
+    if current is None:
+        what = "Fill in the white columns; see the Instructions sheet."
+    elif layout.wide:
+        what = f"Fill in the {current} columns, marked yellow; earlier periods are locked."
+    else:
+        what = f"Fill in the rows for {current}, marked yellow; earlier periods are locked."
+    ws["A3"] = (f"Please return by {deadline.strftime('%d %B %Y')}. " if deadline else "") + what
+
+
+def _write_header(ws: Any, register: Register, styles: _Styles, layout: _Layout) -> None:
+    """The fields' headings as the master writes them (and, in a wide return, each period's
+    heading over its group), dressed like the master's, at the master's widths."""
+    header_row = layout.header_row
+    for j, column in enumerate(layout.columns, start=1):
+        cell = ws.cell(header_row, j, register.headers[column.name])
+        _dress_heading(cell, styles.header.get(column.master), styles)
+        width = styles.widths.get(column.master)
+        ws.column_dimensions[column_letter(j)].width = width or (
+            40 if register.kind.field(column.name).type == "text" else 14
+        )
+    if styles.header_height:
+        ws.row_dimensions[header_row].height = styles.header_height
+    if layout.wide:
+        _write_period_headings(ws, styles, layout)
+
+
+def _dress_heading(cell: Any, style: dict[str, Any] | None, styles: _Styles) -> None:
+    _dress(cell, style)
+    if not styles.header:  # a master read without styles: a plain bold, shaded header
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_period_headings(ws: Any, styles: _Styles, layout: _Layout) -> None:
+    """Each period's heading over its column group, merged across it, as in the master."""
+    spans: dict[str, list[int]] = {}
+    for j, column in enumerate(layout.columns, start=1):
+        if column.period is not None:
+            spans.setdefault(column.period, []).append(j)
+    row = layout.top_row
+    for heading, cols in spans.items():
+        cell = ws.cell(row, cols[0], heading)
+        _dress_heading(cell, styles.periods.get(layout.columns[cols[0] - 1].master), styles)
+        cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        if len(cols) > 1:
+            ws.merge_cells(start_row=row, start_column=cols[0], end_row=row, end_column=cols[-1])
+
+
+def _write_records(
+    ws: Any,
+    register: Register,
+    lines: list[list[Any]],
+    styles: _Styles,
+    layout: _Layout,
+    current: str | None,
+) -> int:
+    """The partner's records under the header, a section's heading before its first record;
+    the last row written."""
+    row = layout.header_row
+    section = None
+    period = register.kind.role("period")
+    access = _column_access(register.kind, layout, current)
+    for line in lines:
+        heading = line[0].values.get("section")
+        if "section" not in register.columns and heading and heading != section:
+            section = heading
+            row += 1
+            _write_section(ws, row, section, len(layout.columns))
+        row += 1
+        due = _is_due(line, current, period)
+        for j, column in enumerate(layout.columns, start=1):
+            cell = ws.cell(row, j)
+            _write_value(cell, _value_of(column, line, period))
+            _dress(cell, styles.body.get(column.master))
+            _shape(cell)
+            opened = access[j - 1]
+            _mark_access(cell, due if opened is None else opened, current)
+    return row
+
+
+def _write_section(ws: Any, row: int, section: str, width: int) -> None:
+    ws.cell(row, 1, section).font = Font(bold=True)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+
+
+def _write_value(cell: Any, value: Any) -> None:
+    cell.value = value
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        cell.data_type = "s"  # a note that looks like a formula stays text
+
+
+def _shape(cell: Any) -> None:
+    """Dates shown as dates; long or multi-line text wrapped."""
+    value = cell.value
+    if isinstance(value, date | datetime):
+        cell.number_format = "dd/mm/yyyy"
+    if isinstance(value, str) and ("\n" in value or len(value) > 30):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _mark_access(cell: Any, editable: bool, current: str | None) -> None:
+    """A cell the partner fills is unlocked (and yellow, when a period is due); the rest grey."""
+    if editable:
+        cell.protection = _UNLOCKED
+        if current is not None:
+            cell.fill = _DUE_FILL
+    else:
+        cell.fill = _LOCKED_FILL
+
+
+def _open_spare_rows(ws: Any, last: int, width: int) -> None:
+    """Unlocked rows under the table, where a partner may add a record."""
+    for extra in range(last + 1, last + 1 + SPARE_ROWS):
+        for j in range(1, width + 1):
+            ws.cell(extra, j).protection = _UNLOCKED
+
+
+def _lock(ws: Any, layout: _Layout, last: int, password: str | None) -> None:
+    """The header frozen, printed on every page and filtered; the sheet protected, its
+    rows and columns still sortable, filterable and resizable."""
+    header_row = layout.header_row
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    ws.print_title_rows = f"{layout.top_row}:{header_row}"
+    ws.protection = SheetProtection(
+        sheet=True,
+        sort=False,
+        autoFilter=False,
+        formatColumns=False,
+        formatRows=False,
+        formatCells=False,
+    )
+    if password:
+        ws.protection.password = password
+    ws.auto_filter.ref = f"A{header_row}:{column_letter(len(layout.columns))}{last}"
+
+
+def _hide_base(wb: Workbook, meta: dict[str, Any], records: list[Any]) -> None:
+    """What was sent, in a very hidden sheet: the base a merge tells the partner's changes by."""
+    base = {rec.key: {k: v for k, v in rec.values.items() if k != "section"} for rec in records}
+    hidden = wb.create_sheet(BASE_SHEET)
     for values in blob_rows(meta, {"records": base}):
         hidden.append(values)
     hidden.sheet_state = "veryHidden"
     hidden.protection = SheetProtection(sheet=True)
-    wb.active = 0
-    return wb
 
 
 def _fit_rows(ws: Any, first: int, last: int, columns: int) -> None:
@@ -461,6 +687,15 @@ def _validations(ws: Any, kind: Any, order: list[str], first: int, last: int) ->
         dv.add(ref)
 
 
+def _period_to_fill(current: str, wide: bool) -> str:
+    """Where the period to fill is, in the partner's words: its rows, or its columns."""
+    where = "columns" if wide else "rows"
+    return (
+        f"{current}: its {where} are marked yellow. {where.capitalize()} of earlier periods "
+        "are locked; ask the coordinator to correct one."
+    )
+
+
 def _instructions(
     wb: Workbook,
     partner: str,
@@ -468,6 +703,7 @@ def _instructions(
     order: list[str],
     register: Register,
     deadline: date | None,
+    wide: bool = False,
 ) -> None:
     ws = wb.create_sheet("Instructions")
     ws.column_dimensions["A"].width = 24
@@ -498,13 +734,7 @@ def _instructions(
     lines += [("You fill in", ", ".join(editable)), ("Locked", ", ".join(locked))]
     current = current_period(register)
     if current is not None:
-        lines.append(
-            (
-                "Period to fill",
-                f"{current}: its rows are marked yellow. Rows of earlier periods are locked; "
-                "ask the coordinator to correct one.",
-            )
-        )
+        lines.append(("Period to fill", _period_to_fill(current, wide)))
     for name in order:
         f = kind.field(name)
         if f.vocabulary and f.partner_edits:
