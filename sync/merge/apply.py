@@ -245,11 +245,14 @@ def place_rows(
         if spot is None or not blocked.get(spot.sheet):
             continue
         added = plan.added[first[row]]
-        home = f"the section {spot.section!r}" if spot.section else f"{added.partner}'s rows"
+        home = (
+            f"in the section {spot.section!r}" if spot.section else f"with {added.partner}'s rows"
+        )
         placed.notes.append(
-            f"{added.partner} {added.ref}: belongs with {home} ({spot.sheet!r} row "
-            f"{spot.after}), but was added at the end of the register, "
-            f"{placed.cells[first[row]]}: rows cannot be inserted safely ({blocked[spot.sheet]})"
+            f"{added.partner} {added.ref} belongs {home}, below row {spot.after} of "
+            f"{spot.sheet!r}, but was added at the end of the register "
+            f"({placed.cells[first[row]]}): rows cannot be inserted there safely, as "
+            f"{blocked[spot.sheet]}"
         )
     return placed
 

@@ -339,7 +339,7 @@ def _render_changes(data: dict[str, Any], push: bool) -> str:
         (
             "New rows (added at the end of the tracker)"
             if push
-            else "New rows (added at the end of the register)",
+            else "New rows (at the end of their section or partner's rows, else of the register)",
             data["added"],
             ["partner", "ref", "source"],
         ),

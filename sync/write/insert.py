@@ -24,6 +24,16 @@ _MOVABLE = frozenset(
 )
 # a sheet's own relationships that name no cell
 _RELS_KEPT = frozenset({"printerSettings"})
+# what a sheet's relationships hold, as an officer would name it
+_ANCHORED = {
+    "comments": "notes",
+    "vmlDrawing": "notes",
+    "drawing": "charts or pictures",
+    "table": "an Excel table",
+    "hyperlink": "hyperlinks",
+    "pivotTable": "a pivot table",
+    "queryTable": "a query table",
+}
 # a formula that is a constant: "Red", 5, TRUE, a list "a,b,c"
 _CONSTANT = re.compile(r'^\s*(?:"(?:[^"]|"")*"|[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|TRUE|FALSE)\s*$')
 # a reference qualified by its sheet, as a drop-down's list names another sheet's cells
@@ -146,9 +156,11 @@ def insertion_blocker(
     if entry is None or entry.part is None or not pkg.has(entry.part):
         return f"it has no worksheet named {sheet!r}"
     part = entry.part
-    kinds = sorted({r.kind for r in pkg.rels(part) if r.kind not in _RELS_KEPT})
+    kinds = sorted(
+        {_ANCHORED.get(r.kind, r.kind) for r in pkg.rels(part) if r.kind not in _RELS_KEPT}
+    )
     if kinds:
-        return f"sheet {entry.name!r} has {', '.join(kinds)} anchored to its cells"
+        return f"sheet {entry.name!r} has {' and '.join(kinds)} anchored to its cells"
     raw = pkg.get(part)
     if holds_formula(raw):
         return f"sheet {entry.name!r} holds formulas"
