@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from sync.cells import CellRef
 from sync.errors import WriteRefused
+from sync.write.insert import shift_sheet
 from sync.write.patch import Edits, InsertRows, patch_workbook
 
 HEADER = ["Ref", "Action", "Status"]
@@ -88,3 +90,23 @@ def test_rows_are_not_inserted_where_something_could_not_move(
     with pytest.raises(WriteRefused, match=why):
         patch_workbook(path, path, edits)
     assert path.read_bytes() == before
+
+
+def test_rows_renumbered_in_one_pass_match_rows_renumbered_cell_by_cell(tmp_path: Path) -> None:
+    """The one-pass renumbering (plain markup) and the careful one (a sheet holding an XML
+    comment, read by the tokenizer) give the same sheet."""
+    rows: list[object] = []
+    for k in range(60):
+        rows += [f"Section {k}"] if k % 7 == 0 else []
+        rows.append([str(k), "x" * (k % 5) or None, "Open" if k % 3 else None])
+    path = build(tmp_path / "big.xlsx", Sheet(name="Plan", header=HEADER, rows=rows))
+    with zipfile.ZipFile(path) as zf:
+        text = zf.read("xl/worksheets/sheet1.xml").decode()
+    inserts = [(3, 2), (20, 1), (41, 3), (len(rows) + 1, 1)]
+    careful = text.replace("<sheetData>", "<sheetData><!-- kept -->", 1)
+    assert careful != text
+    fast = shift_sheet(text, inserts)
+    assert fast != text
+    assert shift_sheet(careful, inserts) == fast.replace(
+        "<sheetData>", "<sheetData><!-- kept -->", 1
+    )
