@@ -20,7 +20,8 @@ from sync.cells import column_letter
 from sync.errors import XlsyncError
 from sync.keys import normalise_partner
 from sync.merge.three_way import same
-from sync.model import Register, clean
+from sync.merge.wide import period_groups
+from sync.model import Register
 from sync.periods import ordered_periods, same_period
 from sync.read.open import Book, open_book
 from sync.read.table import read_register
@@ -285,17 +286,9 @@ def _dress(cell: Any, style: dict[str, Any] | None) -> None:
 
 
 def _period_groups(register: Register) -> dict[str, dict[str, int]]:
-    """A wide master's column groups, one per period, in the master's order: period ->
-    field -> the master's column. Empty for a master kept one row per period."""
-    period = register.kind.role("period")
-    groups: dict[str, dict[str, int]] = {}
-    if period is None or not register.cells:
-        return groups
-    headings = [clean(v) for v in register.frame[period].tolist()]
-    for (index, name), (_row, col) in sorted(register.cells.items(), key=lambda kv: kv[1][1]):
-        if name != period:
-            groups.setdefault(str(headings[index]), {}).setdefault(name, col)
-    return groups
+    """A wide master's column groups, as merge writes into them: period heading -> field ->
+    the master's column. Empty for a master kept one row per period."""
+    return {heading: group for heading, group in period_groups(register).values() if group}
 
 
 def _period_heading_row(register: Register) -> int | None:
