@@ -477,9 +477,10 @@ def load_kind_file(path: str | Path) -> Kind:
     roles = roles_before(data.get("fields"))
     kind = kind_from_dict({**data, "roles": roles}, source=str(path))
     if roles:
+        line = _roles_line(roles, path)
         notice(
             f"{path}: no roles: block, so its fields play the roles their names had before "
-            f"roles were declared; add this line to the file to keep them: {_roles_line(roles, path)}"
+            f"roles were declared; add this line to the file to keep them: {line}"
         )
     return kind
 

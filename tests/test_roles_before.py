@@ -39,9 +39,12 @@ def legacy_text() -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def record(partner: str, ref: str, status: str, rag: str, note: str | None, **dates: Any) -> list:
-    return [partner, ref, f"Recommendation {ref} of {partner}", "Policy Officer",
-            dates.get("target", date(2007, 12, 31)), status, rag, note, dates.get("updated")]  # fmt: skip
+def record(
+    partner: str, ref: str, status: str, rag: str, note: str | None, **dates: Any
+) -> list[Any]:
+    target = dates.get("target", date(2007, 12, 31))
+    text = f"Recommendation {ref} of {partner}"
+    return [partner, ref, text, "Policy Officer", target, status, rag, note, dates.get("updated")]
 
 
 def workbooks(folder: Path) -> Path:
