@@ -16,7 +16,7 @@ import pandera.pandas as pa
 
 from sync.cells import a1
 from sync.findings import Finding, make_finding, sort_findings
-from sync.kinds import Field, Kind
+from sync.kinds import Field, Kind, Rule
 from sync.model import Register, clean
 from sync.rules import RULES, Context, key_series
 
@@ -222,131 +222,195 @@ def _all_text(values: list[Any], test: Callable[[Iterable[str]], bool]) -> bool:
 
 
 def _field_checks(f: Field) -> list[pa.Check]:
+    """The checks of one field's values, in the order their findings are listed."""
+    return [check for make in _FIELD_CHECKS if (check := make(f)) is not None]
+
+
+def _too_long_check(_f: Field) -> pa.Check:
+    """Every field: no text longer than an Excel cell holds."""
     limit = EXCEL_CELL_LIMIT
-    checks = [
-        _each(
-            lambda vs: [not (isinstance(v, str) and len(v) > limit) for v in vs],
-            "too-long",
-            lambda vs: _texts_fit(vs, limit),
-        ),
-    ]
-    if f.required:
-        checks.append(
-            _each(
-                lambda vs: [not (v is None or (isinstance(v, str) and not v.strip())) for v in vs],
-                "missing-value",
-                lambda vs: None not in vs and "" not in vs and _all_text(vs, _none_blank),
-            )
-        )
-    if f.vocabulary:
-        allowed = set(f.vocabulary)
-        checks.append(
-            _each(
-                lambda vs: [v is None or v in allowed for v in vs],
-                "not-allowed",
-                lambda vs: _only(vs, str) and set(vs) <= {None, *allowed},
-            )
-        )
-    if f.type == "date":
-        checks.append(
-            _each(
-                lambda vs: [v is None or isinstance(v, date) for v in vs],
-                "not-a-date",
-                lambda vs: _only(vs, date, datetime),
-            )
-        )
-    if f.type in ("number", "integer"):
-        checks.append(
-            _each(
-                lambda vs: [v is None or _is_number(v) for v in vs],
-                "not-a-number",
-                lambda vs: _only(vs, int, float),
-            )
-        )
-    if f.type == "integer":
-        checks.append(
-            _each(
-                lambda vs: [not _is_number(v) or float(v).is_integer() for v in vs],
-                "not-whole",
-                lambda vs: _only(vs, int),
-            )
-        )
-    if f.min is not None or f.max is not None:
-        low = f.min if f.min is not None else float("-inf")
-        high = f.max if f.max is not None else float("inf")
-        checks.append(
-            _each(lambda vs: [not _is_number(v) or low <= v <= high for v in vs], "out-of-range")
-        )
-    if f.pattern:
-        rx = re.compile(f.pattern)
-        checks.append(
-            _each(lambda vs: [v is None or bool(rx.match(str(v))) for v in vs], "bad-pattern")
-        )
-    if f.partner_edits and f.type == "text":
-        checks.append(
-            _each(
-                lambda vs: [not (isinstance(v, str) and v.startswith(_FORMULA_START)) for v in vs],
-                "formula-text",
-                lambda vs: _all_text(vs, _no_formula),
-            )
-        )
-    return checks
+    return _each(
+        lambda vs: [not (isinstance(v, str) and len(v) > limit) for v in vs],
+        "too-long",
+        lambda vs: _texts_fit(vs, limit),
+    )
+
+
+def _missing_value_check(f: Field) -> pa.Check | None:
+    """A required field: no empty or blank value."""
+    if not f.required:
+        return None
+    return _each(
+        lambda vs: [not (v is None or (isinstance(v, str) and not v.strip())) for v in vs],
+        "missing-value",
+        lambda vs: None not in vs and "" not in vs and _all_text(vs, _none_blank),
+    )
+
+
+def _not_allowed_check(f: Field) -> pa.Check | None:
+    """A field with a vocabulary: only its words (synonyms are canonical by now)."""
+    if not f.vocabulary:
+        return None
+    allowed = set(f.vocabulary)
+    return _each(
+        lambda vs: [v is None or v in allowed for v in vs],
+        "not-allowed",
+        lambda vs: _only(vs, str) and set(vs) <= {None, *allowed},
+    )
+
+
+def _not_a_date_check(f: Field) -> pa.Check | None:
+    """A date field: only dates."""
+    if f.type != "date":
+        return None
+    return _each(
+        lambda vs: [v is None or isinstance(v, date) for v in vs],
+        "not-a-date",
+        lambda vs: _only(vs, date, datetime),
+    )
+
+
+def _not_a_number_check(f: Field) -> pa.Check | None:
+    """A number or integer field: only numbers."""
+    if f.type not in ("number", "integer"):
+        return None
+    return _each(
+        lambda vs: [v is None or _is_number(v) for v in vs],
+        "not-a-number",
+        lambda vs: _only(vs, int, float),
+    )
+
+
+def _not_whole_check(f: Field) -> pa.Check | None:
+    """An integer field: numbers without a fraction (text is not-a-number's finding)."""
+    if f.type != "integer":
+        return None
+    return _each(
+        lambda vs: [not _is_number(v) or float(v).is_integer() for v in vs],
+        "not-whole",
+        lambda vs: _only(vs, int),
+    )
+
+
+def _out_of_range_check(f: Field) -> pa.Check | None:
+    """A field with a minimum or maximum: numbers within them."""
+    if f.min is None and f.max is None:
+        return None
+    low = f.min if f.min is not None else float("-inf")
+    high = f.max if f.max is not None else float("inf")
+    return _each(lambda vs: [not _is_number(v) or low <= v <= high for v in vs], "out-of-range")
+
+
+def _bad_pattern_check(f: Field) -> pa.Check | None:
+    """A field with a pattern: values that begin with a match of it."""
+    if not f.pattern:
+        return None
+    rx = re.compile(f.pattern)
+    return _each(lambda vs: [v is None or bool(rx.match(str(v))) for v in vs], "bad-pattern")
+
+
+def _formula_text_check(f: Field) -> pa.Check | None:
+    """A text field partners edit: no text Excel would take for a formula."""
+    if not (f.partner_edits and f.type == "text"):
+        return None
+    return _each(
+        lambda vs: [not (isinstance(v, str) and v.startswith(_FORMULA_START)) for v in vs],
+        "formula-text",
+        lambda vs: _all_text(vs, _no_formula),
+    )
+
+
+_FIELD_CHECKS: tuple[Callable[[Field], pa.Check | None], ...] = (
+    _too_long_check,
+    _missing_value_check,
+    _not_allowed_check,
+    _not_a_date_check,
+    _not_a_number_check,
+    _not_whole_check,
+    _out_of_range_check,
+    _bad_pattern_check,
+    _formula_text_check,
+)
 
 
 def _failures(
     register: Register, frame: pd.DataFrame, cases: pd.DataFrame, ctx: Context
 ) -> list[Finding]:
+    """A finding for each failure case pandera reported on a record, once per code, record
+    and field."""
+    checks = [str(c) for c in cases["check"].tolist()]
+    read = _FailureCases(register, frame, ctx, with_keys="rule:unique-key" in checks)
     findings: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()
-    checks = [str(c) for c in cases["check"].tolist()]
-    names = list(frame.columns)
-    position = {n: j for j, n in enumerate(names)}
-    table = frame.to_numpy(dtype=object)  # rows by position: the frame's index is 0..n-1
-    keys: list[str] = []
-    first_with_key: dict[str, int] = {}
-    if "rule:unique-key" in checks:
-        keys = key_series(frame, ctx.kind).tolist()
-        for j, key in enumerate(keys):
-            first_with_key.setdefault(key, j)
-    rules = {}
-    for r in reversed(ctx.kind.rules):
-        rules[r.rule] = r  # the first rule of a name, as its check is named
     for check, column, index in zip(
         checks, cases["column"].tolist(), cases["index"].tolist(), strict=True
     ):
-        if index is None or (isinstance(index, float) and index != index):
+        if _no_record(index):
             continue
         i = int(index)
-        if check.startswith("rule:"):
-            rule_name = check[5:]
-            rule = rules[rule_name]
-            impl = RULES[rule_name]
-            field_name, params = impl.explain(dict(zip(names, table[i], strict=True)), rule, ctx)
-            if field_name not in register.columns:
-                field_name = next(n for n in impl.fields(rule, ctx.kind) if n in register.columns)
-            if rule_name == "unique-key" and keys:
-                params["other"] = register.rows[first_with_key[keys[i]]]
-            code = impl.code
-        else:
-            code, field_name = check, str(column)
-            params = _field_params(ctx.kind, code, field_name, table[i, position[field_name]])
+        code, field_name, params = read.about(check, column, i)
         if (code, i, field_name) in seen:
             continue
         seen.add((code, i, field_name))
-        value = table[i, position[field_name]] if field_name in position else None
         if code == "synonym":
             continue
         findings.append(
-            _finding(
-                register,
-                code,
-                i,
-                field_name,
-                register.original(i, field_name) if code in ("not-a-date",) else clean(value),
-                **params,
-            )
+            _finding(register, code, i, field_name, read.value(code, i, field_name), **params)
         )
     return findings
+
+
+def _no_record(index: Any) -> bool:
+    """Whether a failure case has no record: a check of a column or the table as a whole."""
+    return index is None or (isinstance(index, float) and index != index)
+
+
+class _FailureCases:
+    """What a failure case is about (its code, field and the finding's parameters) and the
+    value it names, read from the table as it was checked."""
+
+    def __init__(self, register: Register, frame: pd.DataFrame, ctx: Context, with_keys: bool):
+        self.register = register
+        self.ctx = ctx
+        self.names = list(frame.columns)
+        self.position = {n: j for j, n in enumerate(self.names)}
+        self.table = frame.to_numpy(dtype=object)  # rows by position: the frame's index is 0..n-1
+        # a duplicate key names the row that first had it
+        self.keys: list[str] = key_series(frame, ctx.kind).tolist() if with_keys else []
+        self.first_with_key: dict[str, int] = {}
+        for j, key in enumerate(self.keys):
+            self.first_with_key.setdefault(key, j)
+        self.rules: dict[str, Rule] = {}
+        for r in reversed(ctx.kind.rules):
+            self.rules[r.rule] = r  # the first rule of a name, as its check is named
+
+    def about(self, check: str, column: Any, i: int) -> tuple[str, str, dict[str, Any]]:
+        """The code, field and message parameters of a failed check on record `i`."""
+        if check.startswith("rule:"):
+            return self._rule(check[5:], i)
+        field_name = str(column)
+        value = self.table[i, self.position[field_name]]
+        return check, field_name, _field_params(self.ctx.kind, check, field_name, value)
+
+    def _rule(self, rule_name: str, i: int) -> tuple[str, str, dict[str, Any]]:
+        rule = self.rules[rule_name]
+        impl = RULES[rule_name]
+        record = dict(zip(self.names, self.table[i], strict=True))
+        field_name, params = impl.explain(record, rule, self.ctx)
+        columns = self.register.columns
+        if field_name not in columns:
+            field_name = next(n for n in impl.fields(rule, self.ctx.kind) if n in columns)
+        if rule_name == "unique-key" and self.keys:
+            params["other"] = self.register.rows[self.first_with_key[self.keys[i]]]
+        return impl.code, field_name, params
+
+    def value(self, code: str, i: int, field_name: str) -> Any:
+        """The value a finding shows: as the officer typed it for a date that is not one."""
+        if code == "not-a-date":
+            return self.register.original(i, field_name)
+        return clean(
+            self.table[i, self.position[field_name]] if field_name in self.position else None
+        )
 
 
 def _none_blank(texts: Iterable[str]) -> bool:
