@@ -222,52 +222,20 @@ def _complete(
 ) -> HeaderMatch:
     """The header at `row` with its other tiers, each column named from every tier."""
     tiers = header_tiers(grid, row)
-    labels = tier_labels(grid, tiers, min(cells), max(cells), row)
-    seeds = seeds | {c for c, label in labels.items() if match_words(table, label) is not None}
-    labels = _own_runs(labels, seeds)
+    labels = _table_labels(grid, table, tiers, row, cells, seeds)
     periods = _period_groups(kind, table, labels)
     spread = {c for group in periods.values() for c in group.values()}
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    for col in sorted(labels):
-        if col in spread and kind.role("period") not in columns:
-            continue  # read per period below
-        label = labels[col]
-        own = cells.get(col)
-        # the cell on the matched row names the field first; then the tiers together
-        # ("Before mitigation / Likelihood"), then each tier bottom up
-        texts = [label, cell_text(own)] if own is not None else [label]
-        texts += list(reversed(label.split(" / ")))
-        name = next((n for t in texts if (n := match_words(table, t, columns)) is not None), None)
-        if name is not None and name not in columns:
-            columns[name] = col
-            headers[name] = label
+    columns, headers = _headed_fields(kind, table, labels, cells, spread)
     unheaded = unheaded_columns(grid, max(tiers), labels)
-    for col, label in list(unheaded.items()):
-        name = match_words(table, label, columns)  # a kind drafted from this layout names it so
-        if name is not None and name not in columns:
-            columns[name] = col
-            headers[name] = unheaded.pop(col)
-    # an unheaded column of refs serves as the key a header already shows to be of this kind
-    if (
-        kind.record_field not in columns
-        and unheaded
-        and len(columns) >= MIN_FIELDS
-        and kind.field(kind.record_field).type == "ref"
-    ):
-        col = min(unheaded)
-        columns[kind.record_field] = col
-        headers[kind.record_field] = unheaded.pop(col)
+    for name, col in _unheaded_fields(kind, table, unheaded, columns).items():
+        columns[name] = col
+        headers[name] = unheaded.pop(col)
     labels = {**labels, **unheaded}
-    period_field = kind.role("period")
-    if periods and period_field is not None and period_field not in columns:
-        # the period is named by each group's heading; each group's first column stands for it
-        columns[period_field] = min(min(g.values()) for g in periods.values())
-        headers[period_field] = " / ".join(periods)
-        for group in periods.values():
-            for name, col in group.items():
-                columns.setdefault(name, col)
-                headers.setdefault(name, labels[col].split(" / ")[-1])
+    period_field = _spread_period_field(kind, periods, columns)
+    if period_field is not None:
+        for name, (col, header) in _period_fields(period_field, periods, labels).items():
+            columns.setdefault(name, col)
+            headers.setdefault(name, header)
     else:
         periods = {}
     taken = set(columns.values()) | (spread if periods else set())
@@ -283,6 +251,99 @@ def _complete(
         periods=periods,
         period_row=tiers[-2] if len(tiers) > 1 else row,
     )
+
+
+def _table_labels(
+    grid: SheetGrid,
+    table: Aliases,
+    tiers: list[int],
+    row: int,
+    cells: dict[int, Any],
+    seeds: set[int],
+) -> dict[int, str]:
+    """Column -> label (every tier's text) of this table's columns: the runs of adjacent
+    headed columns holding a field the row matched (`seeds`) or the tiers together name."""
+    labels = tier_labels(grid, tiers, min(cells), max(cells), row)
+    seeds = seeds | {c for c, label in labels.items() if match_words(table, label) is not None}
+    return _own_runs(labels, seeds)
+
+
+def _headed_fields(
+    kind: Kind, table: Aliases, labels: dict[int, str], cells: dict[int, Any], spread: set[int]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """The fields the headed columns name, left to right: field -> column, and field -> its
+    header as written. Columns spread over periods wait for `_period_fields`, unless a column
+    of the period's own was already found."""
+    period_field = kind.role("period")
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for col in sorted(labels):
+        if col in spread and period_field not in columns:
+            continue
+        name = _field_of_column(table, labels[col], cells.get(col), columns)
+        if name is not None:
+            columns[name] = col
+            headers[name] = labels[col]
+    return columns, headers
+
+
+def _field_of_column(table: Aliases, label: str, own: Any, taken: dict[str, int]) -> str | None:
+    """The field a headed column names, not yet `taken`: the cell on the matched row names it
+    first; then the tiers together ("Before mitigation / Likelihood"), then each tier bottom
+    up."""
+    texts = [label, cell_text(own)] if own is not None else [label]
+    texts += reversed(label.split(" / "))
+    return next((n for t in texts if (n := match_words(table, t, taken)) is not None), None)
+
+
+def _unheaded_fields(
+    kind: Kind, table: Aliases, unheaded: dict[int, str], named: dict[str, int]
+) -> dict[str, int]:
+    """The fields columns with no heading hold (field -> column), beyond those `named`: one
+    named by position ("column B") as a kind drafted from this layout names it; failing that,
+    a column of refs is the key a header already shows to be of this kind."""
+    found: dict[str, int] = {}
+    for col, label in unheaded.items():
+        name = match_words(table, label, [*named, *found])
+        if name is not None:
+            found[name] = col
+    rest = [col for col in unheaded if col not in found.values()]
+    key = kind.record_field
+    if (
+        key not in named
+        and key not in found
+        and rest
+        and len(named) + len(found) >= MIN_FIELDS
+        and kind.field(key).type == "ref"
+    ):
+        found[key] = min(rest)
+    return found
+
+
+def _spread_period_field(
+    kind: Kind, periods: dict[str, dict[str, int]], columns: dict[str, int]
+) -> str | None:
+    """The period field when column groups headed by a period are read as periods (no column
+    of its own names it), else None."""
+    period_field = kind.role("period")
+    if periods and period_field is not None and period_field not in columns:
+        return period_field
+    return None
+
+
+def _period_fields(
+    period_field: str, periods: dict[str, dict[str, int]], labels: dict[int, str]
+) -> dict[str, tuple[int, str]]:
+    """field -> (column, header) of a table spread over periods: the period is named by each
+    group's heading and stands on the first group's first column; each spread field is found
+    in the first group holding it, under its own heading."""
+    found = {
+        period_field: (min(min(g.values()) for g in periods.values()), " / ".join(periods)),
+    }
+    for group in periods.values():
+        for name, col in group.items():
+            found.setdefault(name, (col, labels[col].split(" / ")[-1]))
+    return found
 
 
 def _period_groups(kind: Kind, table: Aliases, labels: dict[int, str]) -> dict[str, dict[str, int]]:
@@ -457,21 +518,44 @@ def _is_sub_row(cells: dict[int, Any], head: dict[int, Any], under: set[int], fi
     if not all(isinstance(v, str) for v in values):
         return False
     texts = [v.strip() for v in values]
-    lowered = [t.lower() for t in texts]
-    if all(_NUMBERING.match(t) for t in lowered):
-        return True  # "(i) ... (vi)" under the headings
-    if all(_MACHINE.match(t) for t in texts) and len(cells) >= max(2, len(head) // 2):
-        if any(isinstance(h, str) and not _MACHINE.match(h.strip()) for h in head.values()):
-            return True  # a display header over the names a system reads
-    if len(cells) >= 2 and all(len(t) > _GUIDANCE_CHARS for t in texts) and first not in cells:
-        return True  # a sentence under each heading saying what to write
-    grouped = [c for c in cells if c in under or c not in head]
-    if first in cells or not grouped:
+    return (
+        _is_numbering_row(texts)
+        or _is_machine_name_row(texts, head)
+        or _is_guidance_row(cells, texts, first)
+        or _is_sub_heading_row(cells, texts, head, under, first)
+    )
+
+
+def _is_numbering_row(texts: list[str]) -> bool:
+    """ "(i) ... (vi)" under the headings."""
+    return all(_NUMBERING.match(t.lower()) for t in texts)
+
+
+def _is_machine_name_row(texts: list[str], head: dict[int, Any]) -> bool:
+    """The names a system reads ("risk_id", "owner") under a display header, in at least half
+    its columns."""
+    if not all(_MACHINE.match(t) for t in texts) or len(texts) < max(2, len(head) // 2):
+        return False
+    return any(isinstance(h, str) and not _MACHINE.match(h.strip()) for h in head.values())
+
+
+def _is_guidance_row(cells: dict[int, Any], texts: list[str], first: int) -> bool:
+    """A sentence under each heading saying what to write."""
+    return len(cells) >= 2 and all(len(t) > _GUIDANCE_CHARS for t in texts) and first not in cells
+
+
+def _is_sub_heading_row(
+    cells: dict[int, Any], texts: list[str], head: dict[int, Any], under: set[int], first: int
+) -> bool:
+    """Sub-headings, most of them under a heading merged over them or under a column the
+    header row leaves empty; a "(...)" note counts, and a "Total" may sit under a heading of
+    its own."""
+    if first in cells or not any(c in under or c not in head for c in cells):
         return False
     fitting = sum(
         c in under or c not in head or t.startswith("(") for c, t in zip(cells, texts, strict=True)
     )
-    return bool(fitting * 3 >= len(cells) * 2)  # a "Total" may sit under a heading of its own
+    return bool(fitting * 3 >= len(cells) * 2)
 
 
 UNHEADED_SAMPLE = 30  # rows under the header looked at for a column with no heading
