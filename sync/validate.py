@@ -393,6 +393,8 @@ class _FailureCases:
         return check, field_name, _field_params(self.ctx.kind, check, field_name, value)
 
     def _rule(self, rule_name: str, i: int) -> tuple[str, str, dict[str, Any]]:
+        """A failed rule is found in the field it blames, or else in the first of the fields
+        it reads that this sheet has."""
         rule = self.rules[rule_name]
         impl = RULES[rule_name]
         record = dict(zip(self.names, self.table[i], strict=True))

@@ -527,7 +527,7 @@ def _is_sub_row(cells: dict[int, Any], head: dict[int, Any], under: set[int], fi
 
 
 def _is_numbering_row(texts: list[str]) -> bool:
-    """ "(i) ... (vi)" under the headings."""
+    """A numbering row: "(i) ... (vi)" under the headings."""
     return all(_NUMBERING.match(t.lower()) for t in texts)
 
 
