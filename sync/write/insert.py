@@ -170,7 +170,10 @@ def insertion_blocker(
     except SheetError as exc:
         return f"sheet {entry.name!r} cannot be read for it ({exc})"
     for before in tops:
-        why = _sheet_blocker(doc, entry.name, before, book)
+        try:
+            why = _sheet_blocker(doc, entry.name, before, book)
+        except SheetError as exc:
+            why = f"sheet {entry.name!r} cannot be read for it ({exc})"
         if why is not None:
             return why
     for _node, _attrs, formula in book.defined_names():
@@ -325,8 +328,11 @@ def last_value_row(pkg: Package, sheet: str) -> int:
     entry = book.find(sheet)
     if entry is None or entry.part is None or not pkg.has(entry.part):
         return 0
-    doc = SheetScan.load(pkg.text(entry.part))
-    for line in reversed(doc.rows()):
-        if any(doc.has_value(cell) for cell in doc.cells(line)):
-            return line.r
+    try:
+        doc = SheetScan.load(pkg.text(entry.part))
+        for line in reversed(doc.rows()):
+            if any(doc.has_value(cell) for cell in doc.cells(line)):
+                return line.r
+    except SheetError:
+        pass  # the writer refuses the sheet, naming it, when it comes to write there
     return 0

@@ -74,8 +74,12 @@ def test_two_blocks_go_in_and_every_row_below_moves_with_its_cells(tmp_path: Pat
 @pytest.mark.parametrize(
     ("change", "why"),
     [
-        (lambda ws: ws.__setitem__("E5", "=COUNTA(A2:A5)"), "holds formulas"),
-        (lambda ws: ws.merge_cells("B2:B3"), "the merged cells B2:B3 span the new row"),
+        (lambda wb: wb["Plan"].__setitem__("E5", "=COUNTA(A2:A5)"), "holds formulas"),
+        (lambda wb: wb["Plan"].merge_cells("B2:B3"), "the merged cells B2:B3 span the new row"),
+        (
+            lambda wb: wb["Lists"].__setitem__("D1", "=COUNTA(Plan!A2:A5)"),
+            "xl/worksheets/sheet2.xml refers to cells of 'Plan'",
+        ),
     ],
 )
 def test_rows_are_not_inserted_where_something_could_not_move(
@@ -83,7 +87,7 @@ def test_rows_are_not_inserted_where_something_could_not_move(
 ) -> None:
     path = workbook(tmp_path)
     wb = load_workbook(path)
-    change(wb["Plan"])  # type: ignore[operator]
+    change(wb)  # type: ignore[operator]
     wb.save(path)
     before = path.read_bytes()
     edits = Edits(insert=[InsertRows("Plan", 3, 2, [{1: "1a"}])])
