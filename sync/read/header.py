@@ -31,6 +31,7 @@ def header_words(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower().replace("&", " and ")))
 
 
+@lru_cache(maxsize=8192)
 def _forms(text: str) -> tuple[str, ...]:
     """The ways a header cell may name a field: as written, then without the guidance
     officers add ("Progress (please date)", "Start Date - mmm/yy")."""
@@ -40,9 +41,18 @@ def _forms(text: str) -> tuple[str, ...]:
     return (full, plain) if plain and plain != full else (full,)
 
 
-# header words -> the fields they may name, in the kind's order: officers' drafted kinds
-# can give two columns one heading ("TOTAL" under each year)
-Aliases = dict[str, tuple[str, ...]]
+class Aliases(dict[str, tuple[str, ...]]):
+    """Header words -> the fields they may name, in the kind's order: officers' drafted kinds
+    can give two columns one heading ("TOTAL" under each year). `longest` is the number of
+    words in its longest entry: no longer beginning of a cell's text can match."""
+
+    longest: int = 0
+
+    @classmethod
+    def of(cls, table: dict[str, list[str]]) -> Aliases:
+        aliases = cls({words: tuple(names) for words, names in table.items()})
+        aliases.longest = max((len(words.split()) for words in aliases), default=0)
+        return aliases
 
 
 @lru_cache(maxsize=256)
@@ -53,7 +63,7 @@ def _alias_index(signature: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Ali
             names = table.setdefault(header_words(alias), [])
             if name not in names:
                 names.append(name)
-    return {words: tuple(names) for words, names in table.items()}
+    return Aliases.of(table)
 
 
 def alias_index(kind: Kind) -> Aliases:
@@ -69,7 +79,7 @@ def _tier_index(signature: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Alia
             names = table.setdefault(header_words(alias.split(" / ")[0]), [])
             if name not in names:
                 names.append(name)
-    return {words: tuple(names) for words, names in table.items()}
+    return Aliases.of(table)
 
 
 def tier_index(kind: Kind) -> Aliases:
@@ -88,7 +98,7 @@ def match_words(table: Aliases, text: str, taken: Iterable[str] = ()) -> str | N
             return name
     for form in forms:
         words = form.split()
-        for n in range(len(words) - 1, 1, -1):
+        for n in range(min(len(words) - 1, table.longest), 1, -1):
             name = _free(table.get(" ".join(words[:n])), taken)
             if name is not None:
                 return name
