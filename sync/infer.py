@@ -254,6 +254,9 @@ def _schema(path: Path, best: Candidate, fields: dict[str, dict[str, Any]]) -> d
             f"Drafted by xlsync schema infer from {path.name}, sheet {best.sheet}; edit to taste."
         ),
         "key": [key],
+        # declared, though empty: a file without roles is read as before roles existed,
+        # its fields named status, rag, ... taking those roles
+        "roles": {},
         "sheet_hints": [best.sheet],
         "fields": fields,
         "rules": [{"rule": "unique-key"}] if key in unique else [],

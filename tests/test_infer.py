@@ -140,3 +140,23 @@ def test_one_table_kept_over_several_sheets_is_one_register(tmp_path: Path) -> N
     assert str(register.cell(2, "status")) == "'2023-24'!C3"
     only = read_register(path, sheet="2023-24")
     assert len(only) == 2 and only.record_sheets == []
+
+
+def test_a_draft_used_as_it_is_says_nothing_about_roles(tmp_path: Path) -> None:
+    """A draft declares its roles (none): used with --schema, it is read as written, with no
+    notice that its fields named Status and RAG were taken to play those roles."""
+    from clirun import run
+
+    path = build(
+        tmp_path / "ours.xlsx",
+        Sheet(
+            "Tracker",
+            ["Item", "Partner", "Status", "RAG", "Notes"],
+            [[f"T{n}", "Chorley", "In progress", "Amber", f"Note {n}"] for n in range(1, 6)],
+        ),
+    )
+    draft = tmp_path / "ours.yaml"
+    assert run("schema", "infer", str(path), "--out", str(draft)).exit_code == 0
+    result = run("validate", str(path), "--schema", str(draft))
+    assert result.exit_code == 0, result.output
+    assert "roles" not in result.stderr
