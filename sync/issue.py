@@ -35,7 +35,7 @@ from sync.state import (
     master_identity,
     read_issued_base,
     sheet_blob,
-    state_rows_with_identity,
+    state_rows_issued,
 )
 from sync.tables import to_table
 from sync.write.atomic import backup
@@ -123,15 +123,19 @@ def issue_returns(
     if filled and not force:
         partner, path = next(iter(filled.items()))
         raise XlsyncError(_filled_reason(path, partner), path)
-    master_id = _identity(master_path, book, register, force)
+    sent = {
+        partner: [
+            r for r in table.records if normalise_partner(r.partner) == normalise_partner(partner)
+        ]
+        for partner in chosen
+    }
+    master_id = _record_issue(master_path, book, register, sent, force)
     out.mkdir(parents=True, exist_ok=True)
     issued = IssueResult()
     for partner in chosen:
         path = targets[partner]
         saved = backup(path) if partner in filled else None
-        records = [
-            r for r in table.records if normalise_partner(r.partner) == normalise_partner(partner)
-        ]
+        records = sent[partner]
         ident = str(uuid.uuid4())
         wb = _build_return(
             register,
@@ -151,18 +155,32 @@ def issue_returns(
     return issued
 
 
-def _identity(master_path: Path, book: Book, register: Register, force: bool) -> str | None:
-    """The master's identity, for its returns to carry; a master without one is given one
-    in its sync state (once, on its first issue). A master xlsync cannot write (not .xlsx or
-    .xlsm) issues returns without one, and they merge as before identities."""
+def _record_issue(
+    master_path: Path, book: Book, register: Register, sent: dict[str, list[Any]], force: bool
+) -> str | None:
+    """The master's identity, for its returns to carry (a master without one is given one on
+    its first issue); and, in its sync state, what each partner is sent, as what they last
+    agreed: a copy of the return that comes back without its copy of what was sent then
+    merges three-way, and cannot undo the coordinator's edits since. The master is written
+    only when its state did not say all this already. A master xlsync cannot write (not
+    .xlsx or .xlsm) issues returns without an identity, and they merge as before identities."""
     ident = master_identity(book)
-    if ident is not None or register.format not in ("xlsx", "xlsm"):
+    if register.format not in ("xlsx", "xlsm"):
         return ident
     from sync.write.atomic import fingerprint
     from sync.write.patch import Edits, NewSheet, patch_workbook
 
-    ident = str(uuid.uuid4())
-    rows = state_rows_with_identity(book, register.kind, ident)
+    ident = ident or str(uuid.uuid4())
+    # what _hide_base stores in each return as the base of its records
+    agreed = {
+        normalise_partner(partner): {
+            r.key: {k: v for k, v in r.values.items() if k != "section"} for r in records
+        }
+        for partner, records in sent.items()
+    }
+    rows = state_rows_issued(book, register.kind, ident, agreed)
+    if rows is None:
+        return ident
     stamp = fingerprint(master_path)
     patch_workbook(
         master_path,

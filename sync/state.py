@@ -16,7 +16,7 @@ import binascii
 import hashlib
 import json
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +28,7 @@ from sync.findings import Finding
 from sync.keys import key_of
 from sync.limits import BLOB_RATIO_EXEMPT_BYTES as RATIO_EXEMPT_BYTES
 from sync.limits import MAX_INFLATE_RATIO
+from sync.merge.three_way import same
 
 if TYPE_CHECKING:
     from sync.kinds import Kind
@@ -188,17 +189,31 @@ def issued_meta(book: Book) -> dict[str, Any] | None:
     return dict(blob.meta) if blob is not None else None
 
 
-def state_rows_with_identity(book: Book, kind: Kind, ident: str) -> list[list[Any]]:
-    """The master's state sheet as it is, its metadata now holding `ident`; a new, empty
-    state when it has none. The stored records are kept as they are: their checksum covers
-    only them, not the metadata."""
-    rows = sheet_rows(book, STATE_SHEET)
-    blob = read_blob(rows)
-    if blob is None:
-        return blob_rows({**key_meta(kind), IDENTITY: ident}, {"partners": {}})
-    rows = [list(r) for r in rows]
-    rows[1] = [json.dumps({**blob.meta, IDENTITY: ident}, default=_encode, sort_keys=True)]
-    return rows
+def state_rows_issued(
+    book: Book, kind: Kind, ident: str, issued: Mapping[str, Records]
+) -> list[list[Any]] | None:
+    """The master's state sheet once issuing has agreed with each partner what it was sent
+    (`issued`: normalised partner -> key -> values), its metadata holding `ident`; None when
+    the state says all that already (a second issue of an unchanged master writes nothing).
+
+    Issuing is when the master and a partner agree: a copy of the return that comes back
+    without the copy of what was sent (saved through another tool, or kept by the partner)
+    is then merged three-way against it, so it cannot undo the coordinator's edits since.
+    """
+    blob = sheet_blob(book, STATE_SHEET)
+    meta = dict(blob.meta) if blob is not None and blob.intact else {}
+    state = read_state(book, kind, keyed=True)
+    changed = meta.get(IDENTITY) != ident or meta.get("key") != list(kind.identity)
+    for partner, records in issued.items():
+        held = state.setdefault(partner, {})
+        for key, values in records.items():
+            was = held.get(key)
+            if was is None or any(not same(was.get(n), v) for n, v in values.items()):
+                held[key] = dict(values)
+                changed = True
+    if not changed:
+        return None
+    return blob_rows({**meta, **key_meta(kind), IDENTITY: ident}, {"partners": state})
 
 
 def key_meta(kind: Kind) -> dict[str, Any]:
