@@ -20,6 +20,7 @@ class Match(NamedTuple):
     record: Record
     key: str
     retyped: tuple[str, ...] = ()  # key fields the partner typed over: rejected edits
+    refused: bool = False  # it names another partner's record: not merged, a rejected edit
 
 
 def match_rows(
@@ -38,24 +39,25 @@ def match_rows(
     ("Chorley Borough Council" over "Chorley") still names this return's partner; and a row
     of an issued return (`issued`: its base) that agrees with exactly one issued record,
     missing from the return under its own key, on every coordinator-owned field besides the
-    key, is that record with its key cells typed over. A new row is keyed under `partner`,
-    whatever its partner cell says: a return holds its own partner's rows.
+    key, is that record with its key cells typed over; so is one under a known key that was
+    not issued in it (a row added since, from another return: whether a retyped key is known
+    yet must not change what the row is). A new row is keyed under `partner`, whatever its
+    partner cell says: a return holds its own partner's rows. A row whose partner cell names
+    another partner's record is never this return's to change: refused, unless this partner
+    has a record under its key (then only its partner cell was typed over).
     """
     matched: list[Match | None] = []
     seen: set[str] = set()
     unmatched: list[int] = []
+    otherwise: dict[int, Match] = {}  # unless matched by what was issued
     for i, rec in enumerate(records):
-        if rec.key in known:
-            matched.append(Match(rec, rec.key))
-            seen.add(rec.key)
+        first = _by_key(kind, rec, partner, known, keyed)
+        if first is not None and (issued is None or first.key in issued):
+            matched.append(first)
+            seen.add(first.key)
             continue
-        own = key_of(kind, rec.values, partner, keyed) if keyed else rec.key
-        if own in known:
-            matched.append(
-                Match(rec, own, _retyped(kind, rec.values, {kind.partner_field or "": partner}))
-            )
-            seen.add(own)
-            continue
+        if first is not None:
+            otherwise[i] = first
         matched.append(None)
         unmatched.append(i)
     if unmatched and issued:
@@ -65,11 +67,35 @@ def match_rows(
     return [
         m
         if m is not None
-        else Match(
+        else otherwise.get(i)
+        or Match(
             records[i], key_of(kind, records[i].values, partner, keyed) if keyed else records[i].key
         )
         for i, m in enumerate(matched)
     ]
+
+
+def _by_key(
+    kind: Kind, rec: Record, partner: str, known: Container[str], keyed: bool
+) -> Match | None:
+    """A row matched by its key cells, or None when they name no known record."""
+    who = kind.partner_field or ""
+    if rec.key in known and not (keyed and _names_another(rec.values.get(who), partner)):
+        return Match(rec, rec.key)
+    own = key_of(kind, rec.values, partner, keyed) if keyed else rec.key
+    if own in known:  # its partner cell typed over
+        return Match(rec, own, _retyped(kind, rec.values, {who: partner}))
+    if rec.key in known:  # another partner's record
+        return Match(rec, rec.key, (who,), refused=True)
+    return None
+
+
+def _names_another(named: object, partner: str) -> bool:
+    """Whether a row's partner cell names someone else than the return's partner (a blank
+    names the return's partner)."""
+    if named is None or named == partner:  # nearly every row: its return's partner, as issued
+        return False
+    return comparable(named) is not None and normalise_partner(named) != normalise_partner(partner)
 
 
 def _by_what_was_issued(

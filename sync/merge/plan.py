@@ -233,6 +233,9 @@ class _Merge:
         issued = ret.base
         matches = match_rows(self.kind, rows, ret.partner, self.records, issued, keyed=self.keyed)
         for match in matches:
+            if match.refused:
+                self.refuse(ret, outcome, match)
+                continue
             if match.key not in self.records:
                 self.add_row(ret, outcome, match, agreed)
                 continue
@@ -247,7 +250,7 @@ class _Merge:
                 self.record(ret, outcome, match, now, decision)
             view = now if base is None else base  # before this return's changes
             agreed[match.key] = {**view, **decision.agreed} if decision.agreed else view
-        seen = {m.key for m in matches}
+        seen = {m.key for m in matches if not m.refused}
         mine = self.by_partner.get(partner if self.keyed else "", [])
         # rows issued in this return and gone from it; a return without a base (a partner's own
         # copy, or an old one) cannot say what it was sent: every row of theirs not in it
@@ -256,6 +259,22 @@ class _Merge:
             for r in mine
             if r.key not in seen and (issued is None or r.key in issued)
         ]
+
+    def refuse(self, ret: ReturnInput, outcome: ReturnOutcome, match: Match) -> None:
+        """A row naming another partner's record: a return only changes its own partner's
+        records, so none of it is merged; its partner cell is reported as a rejected edit."""
+        rec, (name,) = match.record, match.retyped
+        self.plan.rejected_edits.append(
+            RejectedEdit(
+                ret.partner,
+                rec.label,
+                name,
+                ret.partner,
+                rec.values.get(name),
+                ret.table.source(rec, name),
+            )
+        )
+        outcome.rejected_edits += 1
 
     def add_row(
         self, ret: ReturnInput, outcome: ReturnOutcome, match: Match, agreed: dict[str, Values]

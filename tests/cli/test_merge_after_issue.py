@@ -1,7 +1,9 @@
-"""A coordinator's edit made after issuing survives a partner's plain copy merged later."""
+"""A coordinator's edit made after issuing survives a partner's plain copy merged later, and a
+return may only change its own partner's records."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import warnings
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 from clirun import WORKBOOKS, run
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from sync import read_register
 from sync.state import BASE_SHEET
@@ -115,3 +118,44 @@ def test_a_plain_copy_that_changed_the_same_note_is_a_conflict(
     assert cells(master) == before  # the master's note kept, the partner's in the history
     assert '"conflicts": [' in result.stdout and PARTNER_NOTE.split("\n")[1] in result.stdout
 
+
+def test_a_row_naming_another_partners_record_is_refused(
+    issued: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Chorley's return, with a row copied in under it for Burnley's R2, marked complete:
+    a return only changes its own partner's records."""
+    master, chorley = issued
+    before = cells(master)
+    register = read_register(chorley)
+    row = register.last_row + 1  # the first of the spare rows under the table
+    letters = {n: get_column_letter(c) for n, c in register.columns.items()}
+    wb = load_workbook(chorley)
+    ws = wb[register.sheet]
+    burnley = read_register(master)
+    r2 = index_of(master, "Burnley", "R2")
+    for name, letter in letters.items():
+        ws[f"{letter}{row}"] = burnley.value(r2, name)
+    ws[f"{letters['status']}{row}"] = "Complete"
+    ws[f"{letters['rag']}{row}"] = "Green"
+    ws[f"{letters['progress']}{row}"] = PARTNER_NOTE
+    ws[f"{letters['status']}{register.rows[0]}"] = "Complete"  # and one edit of its own
+    wb.save(chorley)
+    result = run("merge", master, chorley, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["rejected_edits"] == [
+        {
+            "partner": "Chorley",
+            "ref": "R2",
+            "field": "partner",
+            "master": "Chorley",
+            "return": "Burnley",
+            "source": f"Chorley.xlsx!Return!{letters['partner']}{row}",
+        }
+    ]
+    assert report["added"] == []
+    after = cells(master)
+    own = address(master, "Chorley", str(register.value(0, "ref")), "status")
+    changed = {a for a in before.keys() | after.keys() if before.get(a) != after.get(a)}
+    assert changed == {own}  # Burnley's R2 as it was, no row added; Chorley's edit taken
+    assert after[own] == "Complete"

@@ -95,6 +95,8 @@ edit = st.one_of(
     st.tuples(st.just("clear"), st.integers(0, 2), st.sampled_from(["rag", "lead", "progress"])),
     st.tuples(st.just("partner"), st.integers(0, 2), st.just("Borough Council")),  # retyped key
     st.tuples(st.just("ref"), st.integers(0, 2), st.sampled_from(["40", "41"])),  # retyped key
+    # a row's partner and ref cells typed over with another partner's record's: refused
+    st.tuples(st.just("other"), st.integers(0, 2), st.integers(0, 2)),
     st.tuples(st.just("new"), st.sampled_from(["31", "32"]), st.sampled_from(NOTES)),
 )
 a_return = st.tuples(
@@ -137,12 +139,7 @@ def _make(issued: Issued, folder: Path, spec: Any) -> Cycle:
     if cells:
         patch(master, master, cells)
     paths = []
-    kept: dict[str, bool] = {}
     for n, (partner, keeps_base, edits) in enumerate(returns):
-        # a partner's returns all carry their base or none does: a plain copy merged after
-        # the issued one, once the coordinator changed a field since issuing, merges
-        # otherwise one by one (the first, changing nothing, leaves no sync state behind)
-        keeps_base = kept.setdefault(partner, keeps_base)
         path = folder / "returns" / f"{partner} {n}.xlsx"
         path.parent.mkdir(exist_ok=True)
         wb = load_workbook(issued.returns[partner])
@@ -165,6 +162,11 @@ def _make(issued: Issued, folder: Path, spec: Any) -> Cycle:
                 _at(ws, issued, value, row).value = None
             elif what == "partner":
                 _at(ws, issued, "partner", row).value = f"{partner} {value}"
+            elif what == "other":
+                other = next(p for p in PARTNERS if p != partner)
+                theirs = [r[1] for r in MASTER_ROWS if r[0] == other]
+                _at(ws, issued, "partner", row).value = other
+                _at(ws, issued, "ref", row).value = theirs[int(value) % len(theirs)]
             else:
                 _at(ws, issued, what, row).value = value
                 if what == "progress":
@@ -235,6 +237,14 @@ def _fresh(scratch: Path) -> Path:
         "master",
     )
 )
+# the coordinator's note after issuing, the untouched return, then a plain copy of it
+@example(
+    spec=(
+        [(0, "progress", 1)],
+        [("Chorley", True, []), ("Chorley", False, [("status", 1, "Complete")])],
+        "master",
+    )
+)
 def test_returns_merged_together_or_one_by_one_give_the_same_master(
     issued: Issued, scratch: Path, spec: Any
 ) -> None:
@@ -249,6 +259,28 @@ def test_returns_merged_together_or_one_by_one_give_the_same_master(
 
 @LAWS
 @given(spec=cycle)
+# a plain copy after the issued return, both with the same ref typed over (a new row)
+@example(
+    spec=(
+        [],
+        [
+            ("Chorley", True, [("ref", 0, "40")]),
+            ("Chorley", False, [("progress", 0, NOTES[0]), ("ref", 0, "40")]),
+        ],
+        "master",
+    )
+)
+# a row typed over with another partner's record, whose key the plain copy adds for its own
+@example(
+    spec=(
+        [],
+        [
+            ("Chorley", True, [("other", 0, 0)]),
+            ("Chorley", False, [("other", 1, 0), ("partner", 1, "Borough Council")]),
+        ],
+        "master",
+    )
+)
 # a conflict already reported, on a progress note
 @example(spec=([(0, "progress", 1)], [("Chorley", True, [("progress", 0, NOTES[0])])], "master"))
 # two returns of one partner that disagree, the return preferred
