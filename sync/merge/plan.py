@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sync.cells import CellRef
 from sync.findings import Finding
-from sync.keys import map_distinct, normalise_partner
+from sync.keys import map_distinct, normalise_partner, normalise_ref
 from sync.kinds import Kind
 from sync.merge.matching import Match, match_rows
 from sync.merge.three_way import NOTHING, RecordDecision, comparable, decide_record, same
@@ -150,18 +150,24 @@ def plan_merge(
     state: Mapping[str, Mapping[str, Values]] | None = None,
     history_field: str | None = None,
     date_field: str | None = None,
+    kept_notes: Iterable[tuple[Any, Any, Any]] = (),
 ) -> MergePlan:
     """The merge plan for `returns` into `master`. Later returns see earlier ones' changes
     and rows, so merging returns together or one command each comes to the same master.
 
     Only fields both tables have are compared; the key and partner columns never change.
     `state` holds, per partner, the values last agreed: the base of a record that a return
-    does not carry its own base for.
+    does not carry its own base for. `kept_notes` are the (partner, ref, note) of the
+    master's progress history so far.
     """
     plan = MergePlan(master=master.path)
     merge = _Merge(kind, master, plan, keyed_by_partner, prefer, state or {})
     merge.history_field = history_field
     merge.date_field = date_field
+    merge.notes_kept = {
+        (normalise_partner(partner), normalise_ref(ref), comparable(text))
+        for partner, ref, text in kept_notes
+    }
     for ret in returns:
         outcome = ReturnOutcome(
             ret.table.path, ret.partner, "unchanged", findings=list(ret.findings)
@@ -203,6 +209,8 @@ class _Merge:
         self.kind, self.master, self.plan, self.keyed = kind, master, plan, keyed
         self.prefer, self.state = prefer, state
         self.history_field: str | None = None
+        # (partner, ref, note) of every note in the history, kept or planned
+        self.notes_kept: set[tuple[str, str, Any]] = set()
         self.date_field: str | None = None
         self.records = {r.key: r for r in master.records}  # and rows added, as they are
         self.now: dict[str, Values] = {}  # the values of records changed so far
@@ -228,7 +236,12 @@ class _Merge:
 
     def one_return(self, ret: ReturnInput, outcome: ReturnOutcome, rows: list[Record]) -> None:
         partner = normalise_partner(ret.partner)
-        agreed = self.plan.agreed.setdefault(partner, {})
+        # what the partner agrees to in this return is kept only if the return changes
+        # something: merged on its own, a return that changes nothing writes nothing, sync
+        # state included, and merged with others it must come to the same
+        earlier = self.plan.agreed.setdefault(partner, {})
+        agreed: dict[str, Values] = {}
+        notes = len(self.plan.history)
         prior = self.state.get(partner, {})
         issued = ret.base
         matches = match_rows(self.kind, rows, ret.partner, self.records, issued, keyed=self.keyed)
@@ -241,7 +254,7 @@ class _Merge:
                 continue
             base = None if issued is None else issued.get(match.key)
             if base is None:  # not issued in this return: what the partner agreed last
-                base = agreed.get(match.key) or prior.get(match.key)
+                base = agreed.get(match.key) or earlier.get(match.key) or prior.get(match.key)
             now = self.values(match.key)
             decision = decide_record(
                 now, match.record.values, base, fields=self.fields, prefer=self.prefer
@@ -250,6 +263,8 @@ class _Merge:
                 self.record(ret, outcome, match, now, decision)
             view = now if base is None else base  # before this return's changes
             agreed[match.key] = {**view, **decision.agreed} if decision.agreed else view
+        if outcome.updated or outcome.added or self.new_notes(notes):
+            earlier.update(agreed)
         seen = {m.key for m in matches if not m.refused}
         mine = self.by_partner.get(partner if self.keyed else "", [])
         # rows issued in this return and gone from it; a return without a base (a partner's own
@@ -259,6 +274,20 @@ class _Merge:
             for r in mine
             if r.key not in seen and (issued is None or r.key in issued)
         ]
+
+    def new_notes(self, since: int) -> bool:
+        """Whether the history entries planned since `since` hold a note not kept yet."""
+        found = False
+        for entry in self.plan.history[since:]:
+            mark = (
+                normalise_partner(entry.partner),
+                normalise_ref(entry.ref),
+                comparable(entry.text),
+            )
+            if mark not in self.notes_kept:
+                self.notes_kept.add(mark)
+                found = True
+        return found
 
     def refuse(self, ret: ReturnInput, outcome: ReturnOutcome, match: Match) -> None:
         """A row naming another partner's record: a return only changes its own partner's

@@ -311,6 +311,7 @@ def merge_files(
             state=state,
             history_field=history_field if history_field in register.columns else None,
             date_field=date_field,
+            kept_notes=[tuple(r[1:4]) for r in existing_history[1:] if len(r) >= 4],
         )
         refuse_unplaceable(plan, register, keyed)  # a wide master has no cell for some periods
         if accept_valid_rows:

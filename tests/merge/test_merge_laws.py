@@ -245,6 +245,18 @@ def _fresh(scratch: Path) -> Path:
         "master",
     )
 )
+# a plain copy's change, the issued return sent back as it was, then the plain copy as sent
+@example(
+    spec=(
+        [],
+        [
+            ("Chorley", False, [("status", 0, "Not started")]),
+            ("Chorley", True, []),
+            ("Chorley", False, []),
+        ],
+        "master",
+    )
+)
 def test_returns_merged_together_or_one_by_one_give_the_same_master(
     issued: Issued, scratch: Path, spec: Any
 ) -> None:
