@@ -240,21 +240,45 @@ def place_rows(
         )
         written.update({row: CellRef(sheet, start + k, col) for k, row in enumerate(rows)})
     placed.cells = [written[row] for row in at]
-    for row in ends:
-        spot = spots.get(row)
-        if spot is None or not blocked.get(spot.sheet):
-            continue
+    placed.notes += _not_where_they_belong(plan, spots, blocked, ends, first, placed)
+    return placed
+
+
+# a merge bringing many new rows into a register they cannot be inserted in says so for the
+# first few by name and counts the rest, rather than a line each
+NAMED_ROWS = 3
+
+
+def _not_where_they_belong(
+    plan: MergePlan,
+    spots: dict[int, Spot],
+    blocked: dict[str, str | None],
+    ends: list[int],
+    first: dict[int, int],
+    placed: Placement,
+) -> list[str]:
+    """A line for each new row added at the end though it belongs inside the table."""
+    late = [row for row in ends if (spot := spots.get(row)) and blocked.get(spot.sheet)]
+    notes = []
+    for row in late[:NAMED_ROWS]:
+        spot = spots[row]
         added = plan.added[first[row]]
         home = (
             f"in the section {spot.section!r}" if spot.section else f"with {added.partner}'s rows"
         )
-        placed.notes.append(
+        notes.append(
             f"{added.partner} {added.ref} belongs {home}, below row {spot.after} of "
             f"{spot.sheet!r}, but was added at the end of the register "
             f"({placed.cells[first[row]]}): rows cannot be inserted there safely, as "
             f"{blocked[spot.sheet]}"
         )
-    return placed
+    if len(late) > NAMED_ROWS:
+        cells = [placed.cells[first[row]] for row in late[NAMED_ROWS:]]
+        notes.append(
+            f"{len(cells)} more new rows that belong inside the register were added at its "
+            f"end ({cells[0]} to {cells[-1]}), as rows cannot be inserted there safely"
+        )
+    return notes
 
 
 def row_edits(plan: MergePlan, register: Register, placed: Placement | None = None) -> Any:

@@ -270,3 +270,25 @@ def test_a_register_over_several_sheets_takes_a_new_row_in_its_sections_sheet(
     assert where["5."] == ("Publicity", 7, "External Publicity")
     ws = load_workbook(master)["Publicity"]
     assert ws["A8"].value == "Closed" and "A8:I8" in [str(r) for r in ws.merged_cells.ranges]
+
+
+def test_many_rows_that_cannot_move_are_named_three_and_counted_after(tmp_path: Path) -> None:
+    master = make_master(tmp_path, extras=False)
+    wb = load_workbook(master)
+    wb["Register"]["C6"].comment = Comment("Check with the lead", "Officer")
+    wb.save(master)
+    news = [rec("Chorley", f"{n}.") for n in range(7, 13)]
+    ret = make_return(tmp_path, ["Partnership Working", rec("Chorley", "1."), *news])
+    result = run("merge", master, ret, "--today", "2007-03-20")
+    assert result.exit_code == 0
+    lines = errors(result)
+    assert [line.split(" belongs")[0] for line in lines[:3]] == [
+        "xlsync: Chorley 7.",
+        "xlsync: Chorley 8.",
+        "xlsync: Chorley 9.",
+    ]
+    assert lines[3:] == [
+        "xlsync: 3 more new rows that belong inside the register were added at its end "
+        "(Register!B16 to Register!B18), as rows cannot be inserted there safely"
+    ]
+    assert [sections_of(master)[f"{n}."][0] for n in range(7, 13)] == list(range(13, 19))
