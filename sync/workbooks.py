@@ -3,13 +3,10 @@ cores and writes marked-up copies when asked; validation itself is `validate.val
 
 from __future__ import annotations
 
-import importlib
-import sys
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from sync.errors import XlsyncError
 from sync.findings import FileReport, Report
@@ -17,9 +14,7 @@ from sync.kinds import get_kind
 from sync.model import Register
 from sync.parallel import map_files
 from sync.recognise import read_recognised
-
-if TYPE_CHECKING:
-    from sync.validate import Checked
+from sync.validate import Checked, validate
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -80,28 +75,6 @@ def check_annotate_dir(annotate_dir: Path, files: Sequence[Path]) -> None:
 BATCH_RECORDS = 5_000
 
 
-class _ChecksImport:
-    """The checking modules (pandera takes about 0.4 s to import), imported on a thread from
-    the moment the first workbook is read. calamine parses a sheet without holding the GIL,
-    so on two cores the import and the parse overlap: `xlsync validate` of the 100,002-row
-    benchmark register takes about 12% less time. This is the only import on a thread."""
-
-    def __init__(self) -> None:
-        self._thread: threading.Thread | None = None
-        if "sync.validate" not in sys.modules:
-            self._thread = threading.Thread(
-                target=importlib.import_module, args=("sync.validate",), daemon=True
-            )
-            self._thread.start()
-
-    def validate(self, registers: list[Register], today: date | None) -> list[Checked]:
-        if self._thread is not None:
-            self._thread.join()  # before this thread imports anything the other one might
-        from sync.validate import validate
-
-        return validate(registers, today)
-
-
 def validate_in_batches(
     items: Sequence[T],
     read: Callable[[T], Register],
@@ -117,7 +90,6 @@ def validate_in_batches(
     """
     out: list[Any] = []
     small: list[tuple[int, T, Register]] = []
-    importing = _ChecksImport()
     for item in items:
         try:
             register = read(item)
@@ -125,13 +97,13 @@ def validate_in_batches(
             out.append(failed(item, exc))
             continue
         if len(register) > BATCH_RECORDS:
-            (checked,) = importing.validate([register], today)
+            (checked,) = validate([register], today)
             out.append(done(item, checked))
             continue
         small.append((len(out), item, register))
         out.append(None)  # filled in below
     for (at, item, _), checked in zip(
-        small, importing.validate([r for _, _, r in small], today), strict=True
+        small, validate([r for _, _, r in small], today), strict=True
     ):
         out[at] = done(item, checked)
     return out
