@@ -101,13 +101,10 @@ class Book:
 def open_book(
     path: str | Path,
     password: str | None = None,
-    while_parsing: Callable[[], object] | None = None,
 ) -> Book:
     """Open `path` for reading values; raise UnreadableFile with a one-line reason if we cannot.
 
-    Macros in .xlsm and .xls files are never run: only cell values are read. `while_parsing`,
-    if given, is called once, as calamine starts parsing the first sheet read (calamine does
-    not hold the interpreter lock while it parses, so a thread started then runs beside it).
+    Macros in .xlsm and .xls files are never run: only cell values are read.
     """
     path = check_file(path)
     with open(path, "rb") as f:
@@ -125,21 +122,9 @@ def open_book(
     # One snapshot serves every check and calamine too, so a file re-saved while it is being
     # read cannot pass the checks in one version and be read in another.
     data = path.read_bytes()
-    parsing = _once(while_parsing)
     if container == "zip":
-        return _open_package(path, data, parsing, encrypted=False)
-    return _open_ole(path, data, password, parsing)
-
-
-def _once(fn: Callable[[], object] | None) -> Callable[[], None]:
-    """A call that runs `fn` the first time, and does nothing after (or ever, without `fn`)."""
-    waiting = [fn] if fn is not None else []
-
-    def call() -> None:
-        if waiting:
-            waiting.pop()()
-
-    return call
+        return _open_package(path, data, encrypted=False)
+    return _open_ole(path, data, password)
 
 
 def check_file(path: str | Path) -> Path:
@@ -164,7 +149,7 @@ def _open_csv(path: Path) -> Book:
 # --- Zip packages: xlsx, xlsm, ods --------------------------------------------------------
 
 
-def _open_package(path: Path, data: bytes, parsing: Callable[[], None], *, encrypted: bool) -> Book:
+def _open_package(path: Path, data: bytes, *, encrypted: bool) -> Book:
     pkg = Package(data, path)
     pkg.check_prologs()
     layout = package_layout(pkg)
@@ -192,7 +177,6 @@ def _open_package(path: Path, data: bytes, parsing: Callable[[], None], *, encry
             path,
             name,
             name not in hidden,
-            parsing,
             lambda exc: _why_unreadable(pkg, layout, name, exc),
         )
 
@@ -267,13 +251,13 @@ def _parts_for(pkg: Package, layout: Layout, name: str) -> tuple[str, ...]:
 # --- OLE2: legacy .xls and encrypted packages ---------------------------------------------
 
 
-def _open_ole(path: Path, data: bytes, password: str | None, parsing: Callable[[], None]) -> Book:
+def _open_ole(path: Path, data: bytes, password: str | None) -> Book:
     guards.check_cfb_header(data[:512], len(data), path)
     streams = _ole_streams(path, data)
     if "encryptioninfo" in streams and "encryptedpackage" in streams:
         _check_encryption_info(path, data)
         package = _decrypt(path, data, password)
-        return _open_package(path, package, parsing, encrypted=True)
+        return _open_package(path, package, encrypted=True)
     if "workbook" in streams or "book" in streams:
         encrypted = extents.biff_encrypted(_workbook_stream(path, data))
         if encrypted:
@@ -283,7 +267,7 @@ def _open_ole(path: Path, data: bytes, password: str | None, parsing: Callable[[
         names, hidden = _worksheets(workbook, path)
 
         def load(name: str) -> SheetGrid:
-            return _read_sheet(workbook, path, name, name not in hidden, parsing)
+            return _read_sheet(workbook, path, name, name not in hidden)
 
         return Book(path, "xls", names, hidden, {}, workbook, encrypted, load)
     if "worddocument" in streams:
@@ -394,11 +378,9 @@ def _read_sheet(
     path: Path,
     name: str,
     visible: bool,
-    parsing: Callable[[], None],
     why: Callable[[BaseException], tuple[str, str] | None] | None = None,
 ) -> SheetGrid:
     try:
-        parsing()  # as calamine starts to parse
         sheet = workbook.get_sheet_by_name(name)
         check_extent(Extent(sheet.height, sheet.width), f"sheet '{name}'", path)
         rows = sheet.to_python(skip_empty_area=True)

@@ -64,22 +64,6 @@ def test_xlsx_values_and_positions(tmp_path: Path) -> None:
     assert grid.value(4, 1) == "4,a" and grid.value(5, 3) == "Complete"
 
 
-def test_while_parsing_is_called_once_as_the_first_sheet_is_parsed(tmp_path: Path) -> None:
-    sheets = {"Tracker": h.sheet_xml(h.cells_xml(TRACKER)), "Notes": h.sheet_xml(b"")}
-    path = h.write_zip(tmp_path / "tracker.xlsx", h.xlsx_parts(sheets))
-    calls: list[str] = []
-    book = open_book(path, while_parsing=lambda: calls.append("parsing"))
-    assert calls == []  # opening parses no sheet
-    book.sheet("Tracker")
-    book.sheet("Notes")
-    assert calls == ["parsing"]
-    csv = tmp_path / "tracker.csv"
-    csv.write_text("Ref,Status\n4,Complete\n", encoding="utf-8")
-    book = open_book(csv, while_parsing=lambda: calls.append("csv"))
-    book.sheet("tracker")
-    assert calls == ["parsing"]  # no parse of calamine's, so nothing to run beside it
-
-
 @pytest.mark.parametrize("name", ["return.xls", "return.ods", "return.dat", "return"])
 def test_format_comes_from_content_not_extension(tmp_path: Path, name: str) -> None:
     path = h.write_xlsx(tmp_path / name, TRACKER)
