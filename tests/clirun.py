@@ -9,6 +9,10 @@ from click.testing import CliRunner, Result
 from sync.cli import cli
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
+# the partners of the sample master, as messages list them
+SAMPLE_PARTNERS = (
+    "Burnley, Chorley, Hyndburn, Lancashire County, Rossendale, South Ribble, West Lancashire"
+)
 
 
 def run(*args: str | Path) -> Result:

@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-from clirun import WORKBOOKS, errors, run, snapshot
-
-PARTNERS = (
-    "Burnley, Chorley, Hyndburn, Lancashire County, Rossendale, South Ribble, West Lancashire"
-)
-
-
-@pytest.fixture
-def master(tmp_path: Path) -> Path:
-    path = tmp_path / "master.xlsx"
-    shutil.copy(WORKBOOKS / "master.xlsx", path)
-    return path
+from clirun import SAMPLE_PARTNERS, errors, run, snapshot
 
 
 def test_validate_an_empty_folder_is_refused(tmp_path: Path) -> None:
@@ -56,4 +43,4 @@ def test_status_with_an_empty_returns_folder_shows_nobody_has_returned(
     (tmp_path / "returns").mkdir()
     result = run("status", master, "--returns", tmp_path / "returns", "--format", "json")
     assert result.exit_code == 0
-    assert ", ".join(json.loads(result.stdout)["missing"]) == PARTNERS
+    assert ", ".join(json.loads(result.stdout)["missing"]) == SAMPLE_PARTNERS

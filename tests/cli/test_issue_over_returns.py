@@ -27,13 +27,6 @@ def values(path: Path) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def master(tmp_path: Path) -> Path:
-    path = tmp_path / "master.xlsx"
-    shutil.copy(WORKBOOKS / "master.xlsx", path)
-    return path
-
-
 def fill_in(path: Path, status: str = "Complete") -> None:
     """A partner sets the status of the first row of an issued return, as in Excel."""
     cell = read_register(path).cell(0, "status")

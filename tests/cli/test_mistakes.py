@@ -6,21 +6,9 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
-from clirun import WORKBOOKS, errors, run, snapshot
+from clirun import SAMPLE_PARTNERS, WORKBOOKS, errors, run, snapshot
 
 from sync import read_register
-
-PARTNERS = (
-    "Burnley, Chorley, Hyndburn, Lancashire County, Rossendale, South Ribble, West Lancashire"
-)
-
-
-@pytest.fixture
-def master(tmp_path: Path) -> Path:
-    path = tmp_path / "master.xlsx"
-    shutil.copy(WORKBOOKS / "master.xlsx", path)
-    return path
 
 
 def test_a_typo_in_exclude_is_refused_naming_the_partners(master: Path) -> None:
@@ -28,7 +16,7 @@ def test_a_typo_in_exclude_is_refused_naming_the_partners(master: Path) -> None:
     assert result.exit_code == 2
     assert errors(result) == [
         f"xlsync: master.xlsx: --exclude 'Lancashire Count' names no partner in the master; "
-        f"partners: {PARTNERS}"
+        f"partners: {SAMPLE_PARTNERS}"
     ]
 
 

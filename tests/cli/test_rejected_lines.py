@@ -20,11 +20,6 @@ HYNDBURN = WORKBOOKS / "returns" / "Hyndburn.xlsx"  # the sample return with mis
 FIRST = "Register!H6 RAG 'Purple' is not one of: Red, Amber, Green"
 
 
-@pytest.fixture
-def master(tmp_path: Path) -> Path:
-    return Path(shutil.copy(WORKBOOKS / "master.xlsx", tmp_path / "master.xlsx"))
-
-
 @pytest.mark.parametrize("fmt", ["table", "json"])
 def test_a_rejected_return_is_one_line_on_stderr(master: Path, fmt: str) -> None:
     chorley = WORKBOOKS / "returns" / "Chorley.xlsx"

@@ -6,18 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from clirun import WORKBOOKS, run
 
 from sync.cli import cli
-
-
-@pytest.fixture
-def master(tmp_path: Path) -> Path:
-    path = tmp_path / "master.xlsx"
-    shutil.copy(WORKBOOKS / "master.xlsx", path)
-    return path
 
 
 def test_status_counts_an_unchanged_return_once_merged(master: Path, tmp_path: Path) -> None:
