@@ -80,7 +80,12 @@ class Tool:
         return [str(exe), *args, "--format", "json", "--today", TODAY]
 
     def task(self, task: str, *args: str) -> list[str]:
-        return [self.python, str(Path(__file__).resolve()), "--child", task, *args]
+        return child_command(self.python, task, *args)
+
+
+def child_command(python: str, task: str, *args: str) -> list[str]:
+    """This script run by `python` to do one child task (see TASKS)."""
+    return [python, str(Path(__file__).resolve()), "--child", task, *args]
 
 
 def validate_figures(printed: str) -> dict[str, Any]:
@@ -290,9 +295,7 @@ def prepare_data(work: Path, sizes: Sizes, force: bool) -> dict[str, Path]:
         t = time.perf_counter()
         print(f"generating workbooks in {data} ...", flush=True)
         sizes_json = json.dumps(sizes.__dict__)
-        subprocess.run(
-            Tool("generator", sys.executable).task("generate", str(data), sizes_json), check=True
-        )
+        subprocess.run(child_command(sys.executable, "generate", str(data), sizes_json), check=True)
         marker.write_text("ok")
         print(f"  generated in {time.perf_counter() - t:.0f} s", flush=True)
     return _data_paths(data)
