@@ -229,7 +229,7 @@ class SheetDoc(SheetScan):
                 if in_place is not None:
                     # every written cell exists: replace just those, the row stays as it was
                     edits.extend(in_place)
-                    if not row.has_r and r in after_new:
+                    if not row.has_r and r in after_new and r not in self._row_raw:
                         raw = set_attr(row.raw, "r", str(r), first=True)
                         close = "/" if row.open_end == row.end else ""
                         edits.append((row.start, row.open_end, f"<{self.qn('row')}{raw}{close}>"))
@@ -264,12 +264,21 @@ class SheetDoc(SheetScan):
         return edits
 
     def _cells_in_place(self, row: RowSpan) -> list[tuple[int, int, str]] | None:
-        """Edits replacing each written cell of an existing row, when all of them exist and the
-        row keeps its attributes; None when the row must be rebuilt (new cells, a style row)."""
-        if row.r in self._row_raw:
-            return None
+        """Edits replacing each written cell of an existing row, and its start tag when it
+        takes new attributes, when all of them exist; None when the row must be rebuilt (new
+        cells, a row written `<row/>`). A row made taller for a longer note keeps every other
+        byte so: rebuilt, 5,000 such rows cost 1.3 s of a 300,000-row merge."""
         cols = set(self._writes.get(row.r, {})) | {c for r, c in self._formula_patch if r == row.r}
         edits = []
+        raw = self._row_raw.get(row.r)
+        if raw is not None:
+            # the start tag _rebuild_row would write; a row whose end tag it would respell
+            # (`</row >`) is left to it
+            if row.open_end == row.end or self.text[row.inner_end : row.end] != (
+                f"</{self.qn('row')}>"
+            ):
+                return None
+            edits.append((row.start, row.open_end, self._row_start(row.r, raw, [])))
         for c in sorted(cols):
             cell = self.cell(row.r, c)
             if cell is None:
