@@ -20,10 +20,19 @@ BATCHES_PER_WORKER = 8  # many small files go out in batches; enough of them to 
 IN_PROCESS_BATCH = 20  # a batched function given this many at a time when there are no workers
 
 
+_gate: Any = None  # in a worker: the semaphore it holds while reading a batch
+
+
+def _start_worker(gate: Any) -> None:
+    global _gate
+    _gate = gate
+
+
 def _run_batch(batched: bool, fn: Callable[..., Any], batch: list[Any], *args: Any) -> list[Any]:
     """`fn(item, *args)` for each item of a batch, in a worker: a batch of small files needs
     one task, not one each. With `batched`, `fn` takes the list and returns a result each."""
-    return fn(batch, *args) if batched else [fn(item, *args) for item in batch]
+    with _gate:
+        return fn(batch, *args) if batched else [fn(item, *args) for item in batch]
 
 
 def workers() -> int:
@@ -62,13 +71,23 @@ class Pending(Generic[T]):
         self._fn, self._items, self._args, self._label = fn, list(items), args, label
         self._batched = batched
         self._pool: ProcessPoolExecutor | None = None
+        self._gate: Any = None
         self._futures: dict[Future[list[Any]], range] = {}
         count = workers()
         n = len(self._items)
         context = _context()
         enough = SPAWN_PARALLEL_FROM if context.get_start_method() == "spawn" else PARALLEL_FROM
         if n >= enough and count >= 2:
-            self._pool = ProcessPoolExecutor(max_workers=min(count, n), mp_context=context)
+            # Until `results` is called the caller is busy too (a merge reads its master), so
+            # one worker fewer reads at once: three processes on two cores made reading a
+            # 100,000-row master take twice as long, and everything after waits for it.
+            self._gate = context.Semaphore(count - 1)
+            self._pool = ProcessPoolExecutor(
+                max_workers=min(count, n),
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(self._gate,),
+            )
             size = max(1, n // (count * BATCHES_PER_WORKER))
             for first in range(0, n, size):
                 indices = range(first, min(first + size, n))
@@ -105,6 +124,7 @@ class Pending(Generic[T]):
                         progress(len(results), n, self._label(item))
             return results
         out: list[Any] = [None] * n
+        self._gate.release()  # the caller now waits for the workers: they may have every core
         try:
             done = 0
             for future in as_completed(self._futures):
