@@ -134,6 +134,8 @@ class Placement:
 
     def moved(self, cell: CellRef) -> CellRef:
         """A master cell as it was read, where it is once the new rows are in."""
+        if not self.moves:  # nearly always: each changed cell of a large merge asks
+            return cell
         from sync.write.insert import Shift
 
         key = cell.sheet.casefold()
