@@ -83,6 +83,7 @@ class SheetScan:
     _plain: bool | None = None  # sheetData holds no CDATA or comment, every row its number
     _found_nums: list[int] = field(default_factory=list)
     _memo: dict[str, RowSpan | None] = field(default_factory=dict)
+    _cell_memo: dict[tuple[int, int], CellSpan | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, text: str) -> Self:
@@ -412,6 +413,15 @@ class SheetScan:
         return out
 
     def cell(self, r: int, c: int) -> CellSpan | None:
+        # a written cell is asked for when its value is planned, when its row is fitted to
+        # its text and when it is written: found once (0.3 s of 300,000 cells found thrice)
+        key = (r, c)
+        if key in self._cell_memo:
+            return self._cell_memo[key]
+        found = self._cell_memo[key] = self._look_up_cell(r, c)
+        return found
+
+    def _look_up_cell(self, r: int, c: int) -> CellSpan | None:
         row = self.row(r)
         if row is None:
             return None
