@@ -6,8 +6,10 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from sync.errors import UnreadableFile, WriteRefused
@@ -48,6 +50,7 @@ MAIN_BY_EXTENSION = {
 MACRO_FREE = (".xlsx", ".xltx")
 
 BIG_PART = 8 << 20
+T = TypeVar("T")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -76,6 +79,9 @@ class Package:
     removed: set[str] = field(default_factory=set)
     _names: dict[str, str] = field(default_factory=dict)  # normalised part name -> zip name
     flavour: str = "transitional"
+    # what is worked out from a part (its text, a worksheet's outline), kept until the part
+    # is put or removed: a merge reads its data sheet to place new rows, then to write it
+    _derived: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -123,8 +129,24 @@ class Package:
             raise KeyError(part)
         return self.changed.get(name, self.data.get(name, b""))
 
+    def derived(self, part: str, what: str, make: Callable[[], T]) -> T:
+        """`make()`, something worked out from `part` as it is now, made once until the
+        part changes."""
+        key = (self._names.get(_norm(part), part), what)
+        if key not in self._derived:
+            self._derived[key] = make()
+        got: T = self._derived[key]
+        return got
+
+    def _forget(self, name: str) -> None:
+        for key in [k for k in self._derived if k[0] == name]:
+            del self._derived[key]
+
     def text(self, part: str) -> str:
         """A part's XML as text (UTF-8, a byte order mark kept aside)."""
+        return self.derived(part, "text", lambda: self._decoded(part))
+
+    def _decoded(self, part: str) -> str:
         raw = self.get(part)
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -170,6 +192,7 @@ class Package:
                 name = part.lstrip("/")
                 self._names[_norm(name)] = name
                 self.added.append(name)
+        self._forget(name)
         if name in self.data and self.data[name] == payload:
             self.changed.pop(name, None)
             return
@@ -180,6 +203,7 @@ class Package:
         if name is not None:
             self.removed.add(name)
             self.changed.pop(name, None)
+            self._forget(name)
 
     def unused_name(self, pattern: str) -> str:
         """The first free part name for a pattern such as 'xl/comments{}.xml'."""

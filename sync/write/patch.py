@@ -470,10 +470,10 @@ class _Patcher:
         entry = plan.entry
         assert entry.part is not None
         try:
-            text = self.pkg.text(entry.part)
             if plan.inserts:
-                text = shift_sheet(text, plan.moves())
-            doc = SheetDoc.load(text)
+                doc = SheetDoc.load(shift_sheet(self.pkg.text(entry.part), plan.moves()))
+            else:  # as read already when new rows were placed
+                doc = SheetDoc.load_part(self.pkg, entry.part)
         except SheetError as exc:
             raise self.refuse(f"sheet {entry.name!r} cannot be patched: {exc}") from None
         try:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple, Self
+from typing import TYPE_CHECKING, NamedTuple, Self
 
 from sync.cells import a1, column_index
 from sync.write.ranges import Area, parse_area
 from sync.write.xmltext import TOKEN, Node, attrs_of, parse, q
+
+if TYPE_CHECKING:
+    from sync.write.package import Package
 
 _ROW_NUM = re.compile(r"(?:^|\s)r\s*=\s*[\"'](\d+)[\"']")
 _CELL_REF = re.compile(r"(?:^|\s)r\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d+)[\"']")
@@ -68,6 +71,20 @@ class SheetError(ValueError):
     """The sheet's XML is not something we can patch safely; the caller refuses the write."""
 
 
+def _outline(text: str) -> tuple[Node, Node]:
+    """A worksheet's elements with sheetData left unparsed: its root and its sheetData."""
+    try:
+        root = parse(text, opaque=frozenset({"sheetData"}))
+    except ValueError as exc:
+        raise SheetError(f"its XML is not well-formed ({exc})") from None
+    if root.local != "worksheet":
+        raise SheetError(f"it is a {root.local}, not a worksheet")
+    sheet_data = root.child("sheetData")
+    if sheet_data is None:
+        raise SheetError("it has no sheetData")
+    return root, sheet_data
+
+
 @dataclass(slots=True)
 class SheetScan:
     """One worksheet part as text, with the offsets of its rows and cells found on demand."""
@@ -87,15 +104,15 @@ class SheetScan:
 
     @classmethod
     def load(cls, text: str) -> Self:
-        try:
-            root = parse(text, opaque=frozenset({"sheetData"}))
-        except ValueError as exc:
-            raise SheetError(f"its XML is not well-formed ({exc})") from None
-        if root.local != "worksheet":
-            raise SheetError(f"it is a {root.local}, not a worksheet")
-        sheet_data = root.child("sheetData")
-        if sheet_data is None:
-            raise SheetError("it has no sheetData")
+        root, sheet_data = _outline(text)
+        return cls(text=text, root=root, sheet_data=sheet_data, prefix=root.prefix)
+
+    @classmethod
+    def load_part(cls, pkg: Package, part: str) -> Self:
+        """load() of a worksheet part of `pkg`, its text decoded and its outline parsed once
+        for as long as the part is unchanged (0.2 s of a merge into 300,000 rows, done twice)."""
+        text = pkg.text(part)
+        root, sheet_data = pkg.derived(part, "worksheet outline", lambda: _outline(text))
         return cls(text=text, root=root, sheet_data=sheet_data, prefix=root.prefix)
 
     def qn(self, local: str) -> str:
