@@ -28,6 +28,8 @@ def test_a_part_put_anew_is_read_as_it_now_is(tmp_path: Path) -> None:
     before = SheetScan.load_part(pkg, SHEET)
     assert pkg.text(SHEET) is before.text  # read once while it is unchanged
     assert SheetScan.load_part(pkg, SHEET).root is before.root
+    scan = SheetScan.of_part(pkg, SHEET)
+    assert scan.rows() and SheetScan.of_part(pkg, SHEET) is scan  # its rows indexed once
 
     dimension = before.root.child("dimension")
     assert dimension is not None
@@ -36,6 +38,7 @@ def test_a_part_put_anew_is_read_as_it_now_is(tmp_path: Path) -> None:
     assert pkg.text(SHEET) == new
     after = SheetScan.load_part(pkg, SHEET)
     assert after.text == new and after.root.child("dimension") is None
+    assert SheetScan.of_part(pkg, SHEET).text == new
 
     pkg.remove(SHEET)
     with pytest.raises(KeyError):
