@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,23 +28,6 @@ def heading_key(text: Any) -> str:
     return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
 
 
-def _heading_keys(sections: list[Any]) -> list[str | None]:
-    """heading_key() of each record's section, None for a record without one; each distinct
-    text reduced once."""
-    done: dict[str, str | None] = {}
-    out: list[str | None] = []
-    for section in sections:
-        if type(section) is str:
-            if section not in done:
-                done[section] = heading_key(section) if section.strip() else None
-            out.append(done[section])
-        elif section is not None and section == section and str(section).strip():
-            out.append(heading_key(section))
-        else:
-            out.append(None)  # no section, or pandas' NaN for one
-    return out
-
-
 class Placer:
     """The master's sections and partners' rows, gathered once to place new records by."""
 
@@ -60,37 +42,28 @@ class Placer:
             if keyed and partner and partner in frame.columns
             else [""] * n
         )
-        sheets = register.record_sheets or [register.sheet] * n
         self.keyed = keyed
-        self.sections = sections
-        # Each heading's text is reduced once, and the records gathered by comprehensions
-        # (the last record of a group is the one kept): for a register of 300,000 records
-        # 0.5 s, against 0.8 s record by record.
-        headed = [(i, key) for i, key in enumerate(_heading_keys(sections)) if key is not None]
-        # per section heading: the sheet of its last record, and of each partner's last
-        # record in it
-        self.section_sheet: dict[str, str] = {key: sheets[i] for i, key in headed}
-        self.partner_sheet: dict[tuple[str, str], str] = {
-            (key, partners[i]): sheets[i] for i, key in headed
-        }
-        # and its last record on each sheet: the one reaching furthest down, the later of two
+        # per section heading: its last record on each sheet, and the sheet of its last
+        # record, and of each partner's last record in it
         self.section_end: dict[tuple[str, str], int] = {}
-        ends: dict[tuple[str, str], int] = {}
-        rows, more = register.rows, register.continuations
-        for i, key in headed:
-            at = (key, sheets[i])
-            end = max(rows[i], *more[i]) if i in more else rows[i]
-            if end >= ends.get(at, end):
-                self.section_end[at], ends[at] = i, end
+        self.section_sheet: dict[str, str] = {}
+        self.partner_sheet: dict[tuple[str, str], str] = {}
+        self.heading: dict[int, str] = {}
         # per partner: first and last record, how many, on which sheets
-        last = {who: i for i, who in enumerate(partners)}
-        first = {who: i for i, who in reversed(list(enumerate(partners)))}
-        count = Counter(partners)
-        self.span: dict[str, tuple[int, int, int]] = {
-            who: (first[who], last[who], count[who]) for who in first
-        }
+        self.span: dict[str, tuple[int, int, int]] = {}
         self.partner_sheets: dict[str, set[str]] = {}
-        for who, sheet in set(zip(partners, sheets, strict=True)):
+        for i, (section, who) in enumerate(zip(sections, partners, strict=True)):
+            sheet = register.sheet_of(i)
+            if section is not None and section == section and str(section).strip():
+                key = heading_key(section)
+                end = self.section_end.get((key, sheet))
+                if end is None or self.ends(i) >= self.ends(end):
+                    self.section_end[(key, sheet)] = i
+                self.section_sheet[key] = sheet
+                self.partner_sheet[(key, who)] = sheet
+                self.heading[i] = str(section)
+            first, _, count = self.span.get(who, (i, i, 0))
+            self.span[who] = (first, i, count + 1)
             self.partner_sheets.setdefault(who, set()).add(sheet)
 
     def ends(self, index: int) -> int:
@@ -114,8 +87,7 @@ class Placer:
             sheet = sheet or self.section_sheet.get(key)
             if sheet is not None:
                 last = self.section_end[(key, sheet)]
-                heading = str(self.sections[last])
-                return Spot(sheet, self.ends(last), register.rows[last], heading)
+                return Spot(sheet, self.ends(last), register.rows[last], self.heading[last])
         if not self.keyed or not who or who not in self.span:
             return None
         first, last, count = self.span[who]

@@ -166,7 +166,7 @@ def insertion_blocker(
     if holds_formula(raw):
         return f"sheet {entry.name!r} holds formulas"
     try:
-        doc = SheetScan.of_part(pkg, part)
+        doc = SheetScan.load(pkg.text(part))
     except SheetError as exc:
         return f"sheet {entry.name!r} cannot be read for it ({exc})"
     for before in tops:
@@ -334,7 +334,7 @@ def last_value_row(pkg: Package, sheet: str) -> int:
     if entry is None or entry.part is None or not pkg.has(entry.part):
         return 0
     try:
-        doc = SheetScan.of_part(pkg, entry.part)
+        doc = SheetScan.load(pkg.text(entry.part))
         for line in reversed(doc.rows()):
             if any(doc.has_value(cell) for cell in doc.cells(line)):
                 return line.r

@@ -5,12 +5,9 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import threading
 import zipfile
-from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from sync.errors import UnreadableFile, WriteRefused
@@ -51,7 +48,6 @@ MAIN_BY_EXTENSION = {
 MACRO_FREE = (".xlsx", ".xltx")
 
 BIG_PART = 8 << 20
-T = TypeVar("T")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -80,9 +76,6 @@ class Package:
     removed: set[str] = field(default_factory=set)
     _names: dict[str, str] = field(default_factory=dict)  # normalised part name -> zip name
     flavour: str = "transitional"
-    # what is worked out from a part (its text, a worksheet's outline), kept until the part
-    # is put or removed: a merge reads its data sheet to place new rows, then to write it
-    _derived: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -130,24 +123,8 @@ class Package:
             raise KeyError(part)
         return self.changed.get(name, self.data.get(name, b""))
 
-    def derived(self, part: str, what: str, make: Callable[[], T]) -> T:
-        """`make()`, something worked out from `part` as it is now, made once until the
-        part changes."""
-        key = (self._names.get(_norm(part), part), what)
-        if key not in self._derived:
-            self._derived[key] = make()
-        got: T = self._derived[key]
-        return got
-
-    def _forget(self, name: str) -> None:
-        for key in [k for k in self._derived if k[0] == name]:
-            del self._derived[key]
-
     def text(self, part: str) -> str:
         """A part's XML as text (UTF-8, a byte order mark kept aside)."""
-        return self.derived(part, "text", lambda: self._decoded(part))
-
-    def _decoded(self, part: str) -> str:
         raw = self.get(part)
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -193,7 +170,6 @@ class Package:
                 name = part.lstrip("/")
                 self._names[_norm(name)] = name
                 self.added.append(name)
-        self._forget(name)
         if name in self.data and self.data[name] == payload:
             self.changed.pop(name, None)
             return
@@ -204,7 +180,6 @@ class Package:
         if name is not None:
             self.removed.add(name)
             self.changed.pop(name, None)
-            self._forget(name)
 
     def unused_name(self, pattern: str) -> str:
         """The first free part name for a pattern such as 'xl/comments{}.xml'."""
@@ -220,46 +195,18 @@ class Package:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def write(
-        self,
-        fileobj: io.BufferedIOBase | io.BytesIO,
-        settle: Callable[[str | None], None] | None = None,
-    ) -> list[tuple[str, bytes]]:
-        """The package as a zip: every kept entry in its original order and compression.
-        Returns each entry's name and what was written for it. `settle(name)` is called
-        before an entry's part is taken, and `settle(None)` before the parts added."""
-        written: list[tuple[str, bytes]] = []
+    def write(self, fileobj: io.BufferedIOBase | io.BytesIO) -> None:
+        """The package as a zip: every kept entry in its original order and compression."""
         with zipfile.ZipFile(fileobj, "w", allowZip64=True) as out:
             for info in self.infos:
-                if settle is not None:
-                    settle(info.filename)
                 if info.filename not in self.removed:
                     payload = self.changed.get(info.filename, self.data[info.filename])
                     out.writestr(_clone(info), payload, compresslevel=_level(payload))
-                    written.append((info.filename, payload))
-            if settle is not None:
-                settle(None)
             for name in self.added:
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 payload = self.changed[name]
                 out.writestr(info, payload, compresslevel=_level(payload))
-                written.append((name, payload))
-        return written
-
-    def entries(self) -> list[tuple[str, bytes]]:
-        """Each entry write() writes now: its name and what it holds."""
-        kept = [
-            (i.filename, self.changed.get(i.filename, self.data[i.filename]))
-            for i in self.infos
-            if i.filename not in self.removed
-        ]
-        return kept + [(name, self.changed[name]) for name in self.added]
-
-    def write_soon(self, later: Collection[str]) -> WriteSoon:
-        """write() started now on a background thread, while the caller finishes the parts
-        named `later` (and any it adds): the writing waits for those."""
-        return WriteSoon(self, {self._names.get(_norm(p), p) for p in later})
 
     # -- relationships and content types ----------------------------------------------------
 
@@ -393,53 +340,6 @@ class Package:
             self.put("[Content_Types].xml", insert_before_close(text, root, new))
         else:
             self.put("[Content_Types].xml", text[:at] + new + text[at:])
-
-
-class _Abandoned(Exception):
-    """The write a package was being written for was given up."""
-
-
-class WriteSoon:
-    """A package being written on a background thread while its last parts are made.
-
-    Deflating a large sheet lets go of the interpreter lock, so the zip's entries up to the
-    first part still being made are written on another core meanwhile (the 100,000-row sheet
-    of a merge is deflated while the sync log and history are made). An entry written
-    before its part changed is caught by result(), which then writes the package again."""
-
-    def __init__(self, pkg: Package, later: set[str]) -> None:
-        from sync.parallel import in_background
-
-        self._pkg = pkg
-        self._later = later
-        self._final = threading.Event()
-        self._abandoned = False
-        self._buffer = io.BytesIO()
-        self._writing = in_background(pkg.write, self._buffer, self._settle)
-
-    def _settle(self, name: str | None) -> None:
-        if name is None or name in self._later:
-            self._final.wait()
-        if self._abandoned:
-            raise _Abandoned
-
-    def result(self) -> bytes:
-        """The package as write() writes it, once every part is final."""
-        self._final.set()
-        try:
-            written = self._writing.result()
-        except Exception:  # written again below, where the error is raised to the caller
-            written = None
-        if written == self._pkg.entries():
-            return self._buffer.getvalue()
-        buffer = io.BytesIO()
-        self._pkg.write(buffer)
-        return buffer.getvalue()
-
-    def abandon(self) -> None:
-        """Give the writing up: the write it was for was refused."""
-        self._abandoned = True
-        self._final.set()
 
 
 def _norm(name: str) -> str:

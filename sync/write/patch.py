@@ -170,7 +170,11 @@ def patch_workbook(
         if isinstance(pkg, XlsyncError):
             raise pkg
         patcher = _Patcher(pkg, source, recalc)
-        payload = patcher.apply(edits, target)
+        patcher.apply(edits)
+        patcher.match_extension(target)
+        buffer = io.BytesIO()
+        pkg.write(buffer)
+        payload = buffer.getvalue()
         same_file = target.exists() and source.resolve() == target.resolve()
         saved = atomic.atomic_write(
             target,
@@ -343,9 +347,7 @@ class _Patcher:
 
     # -- the whole run -----------------------------------------------------------------------
 
-    def apply(self, edits: Edits, target: Path) -> bytes:
-        """Make the edits and write the package as `target` (its extension) calls for:
-        its bytes."""
+    def apply(self, edits: Edits) -> None:
         plans: dict[str, _SheetPlan] = {}
 
         def plan_for(sheet: str) -> _SheetPlan:
@@ -402,42 +404,13 @@ class _Patcher:
         if self.strings is not None:
             # complete now: xlsync's own sheets hold their text inline
             self.strings.save()
-        if self.styles.created:
-            # a styles part made now is named in the package at the very end, as it always
-            # was: the package is written once every part is made
-            for sheet in edits.sheets:
-                self._place_owned(sheet, self._render_owned(sheet))
-            self._finish()
-            self.match_extension(target)
-            buffer = io.BytesIO()
-            self.pkg.write(buffer)
-            return buffer.getvalue()
-        # xlsync's own sheets are given their places first and made last: every part the zip
-        # holds before them is then final, and is written (the patched sheets deflated) on
-        # another core while they are made (see WriteSoon). Patching the master of a merge
-        # of 7 returns into 100,002 rows took 2.75 s, 2.39 s so; of 300 returns into
-        # 300,000 rows 10.0 s, 9.3 s so (best of four and of two, on two busy cores).
-        parts = [self._place_owned(sheet) for sheet in edits.sheets]
-        if self.formula_overwritten:
-            self._drop_calc_chain()
-        self.match_extension(target)
-        writing = self.pkg.write_soon([self.book.part, self.styles.part, *parts])
-        try:
-            for sheet, part in zip(edits.sheets, parts, strict=True):
-                self.pkg.put(part, self._render_owned(sheet))
-            self._complete()
-        except BaseException:
-            writing.abandon()
-            raise
-        return writing.result()
+        for sheet in edits.sheets:
+            self._write_owned(sheet)
+        self._finish()
 
     def _finish(self) -> None:
         if self.formula_overwritten:
             self._drop_calc_chain()
-        self._complete()
-
-    def _complete(self) -> None:
-        """The workbook part and the styles, once every sheet is written."""
         if (
             self.recalc
             and self.values_changed
@@ -497,10 +470,10 @@ class _Patcher:
         entry = plan.entry
         assert entry.part is not None
         try:
+            text = self.pkg.text(entry.part)
             if plan.inserts:
-                doc = SheetDoc.load(shift_sheet(self.pkg.text(entry.part), plan.moves()))
-            else:  # as read already when new rows were placed
-                doc = SheetDoc.load_part(self.pkg, entry.part)
+                text = shift_sheet(text, plan.moves())
+            doc = SheetDoc.load(text)
         except SheetError as exc:
             raise self.refuse(f"sheet {entry.name!r} cannot be patched: {exc}") from None
         try:
@@ -758,8 +731,7 @@ class _Patcher:
 
     # -- sheets xlsync owns ------------------------------------------------------------------
 
-    def _render_owned(self, sheet: NewSheet) -> str:
-        """The worksheet XML of one of xlsync's own sheets."""
+    def _write_owned(self, sheet: NewSheet) -> None:
         date1904 = self.book.date1904
         header_style: int | None = None
 
@@ -794,16 +766,13 @@ class _Patcher:
             t, inner, _ = inline_text(str(value))
             return t, inner, style
 
-        return render_sheet(
+        xml = render_sheet(
             sheet.rows, cell, flavour=self.pkg.flavour, widths=sheet.widths, links=sheet.links
         )
-
-    def _place_owned(self, sheet: NewSheet, xml: str = "") -> str:
-        """The part of one of xlsync's own sheets, holding `xml`: the sheet's own, when the
-        workbook has it and it may be replaced, else a new part named in the workbook."""
         existing = self.book.find(sheet.name)
         if existing is not None:
-            return self._replace_owned(existing, xml, sheet.state)
+            self._replace_owned(existing, xml, sheet.state)
+            return
         folder = self.book.part.rpartition("/")[0]
         part = self.pkg.unused_name(
             f"{folder}/worksheets/sheet{{}}.xml" if folder else "worksheets/sheet{}.xml"
@@ -812,9 +781,8 @@ class _Patcher:
         self.pkg.add_override(part, CT["worksheet"])
         rid = self.pkg.add_rel(self.book.part, "worksheet", part)
         self.book.add_sheet(sheet.name, rid, sheet.state)
-        return part
 
-    def _replace_owned(self, entry: SheetEntry, xml: str, state: str) -> str:
+    def _replace_owned(self, entry: SheetEntry, xml: str, state: str) -> None:
         if entry.kind != "worksheet" or entry.part is None:
             raise self.refuse(
                 f"sheet {entry.name!r} is a {entry.kind}; xlsync only rewrites its own worksheets"
@@ -831,7 +799,5 @@ class _Patcher:
             )
         if holds_formula(self.pkg.get(entry.part)):
             self.formula_overwritten = True
-        if xml:  # else given once it is made
-            self.pkg.put(entry.part, xml)
+        self.pkg.put(entry.part, xml)
         self.book.set_state(entry, state)
-        return entry.part

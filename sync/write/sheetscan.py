@@ -5,14 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Self
+from typing import NamedTuple, Self
 
 from sync.cells import a1, column_index
 from sync.write.ranges import Area, parse_area
 from sync.write.xmltext import TOKEN, Node, attrs_of, parse, q
-
-if TYPE_CHECKING:
-    from sync.write.package import Package
 
 _ROW_NUM = re.compile(r"(?:^|\s)r\s*=\s*[\"'](\d+)[\"']")
 _CELL_REF = re.compile(r"(?:^|\s)r\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d+)[\"']")
@@ -71,20 +68,6 @@ class SheetError(ValueError):
     """The sheet's XML is not something we can patch safely; the caller refuses the write."""
 
 
-def _outline(text: str) -> tuple[Node, Node]:
-    """A worksheet's elements with sheetData left unparsed: its root and its sheetData."""
-    try:
-        root = parse(text, opaque=frozenset({"sheetData"}))
-    except ValueError as exc:
-        raise SheetError(f"its XML is not well-formed ({exc})") from None
-    if root.local != "worksheet":
-        raise SheetError(f"it is a {root.local}, not a worksheet")
-    sheet_data = root.child("sheetData")
-    if sheet_data is None:
-        raise SheetError("it has no sheetData")
-    return root, sheet_data
-
-
 @dataclass(slots=True)
 class SheetScan:
     """One worksheet part as text, with the offsets of its rows and cells found on demand."""
@@ -100,27 +83,19 @@ class SheetScan:
     _plain: bool | None = None  # sheetData holds no CDATA or comment, every row its number
     _found_nums: list[int] = field(default_factory=list)
     _memo: dict[str, RowSpan | None] = field(default_factory=dict)
-    _cell_memo: dict[tuple[int, int], CellSpan | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, text: str) -> Self:
-        root, sheet_data = _outline(text)
+        try:
+            root = parse(text, opaque=frozenset({"sheetData"}))
+        except ValueError as exc:
+            raise SheetError(f"its XML is not well-formed ({exc})") from None
+        if root.local != "worksheet":
+            raise SheetError(f"it is a {root.local}, not a worksheet")
+        sheet_data = root.child("sheetData")
+        if sheet_data is None:
+            raise SheetError("it has no sheetData")
         return cls(text=text, root=root, sheet_data=sheet_data, prefix=root.prefix)
-
-    @classmethod
-    def load_part(cls, pkg: Package, part: str) -> Self:
-        """load() of a worksheet part of `pkg`, its text decoded and its outline parsed once
-        for as long as the part is unchanged (0.2 s of a merge into 300,000 rows, done twice)."""
-        text = pkg.text(part)
-        root, sheet_data = pkg.derived(part, "worksheet outline", lambda: _outline(text))
-        return cls(text=text, root=root, sheet_data=sheet_data, prefix=root.prefix)
-
-    @staticmethod
-    def of_part(pkg: Package, part: str) -> SheetScan:
-        """The one scan of a worksheet part of `pkg` while it is unchanged, so that its rows
-        are indexed once: whether rows can go in is asked when they are placed and again
-        when they are written (0.6 s each for a 100,000-row sheet)."""
-        return pkg.derived(part, "worksheet scan", lambda: SheetScan.load_part(pkg, part))
 
     def qn(self, local: str) -> str:
         return q(self.prefix, local)
@@ -437,15 +412,6 @@ class SheetScan:
         return out
 
     def cell(self, r: int, c: int) -> CellSpan | None:
-        # a written cell is asked for when its value is planned, when its row is fitted to
-        # its text and when it is written: found once (0.3 s of 300,000 cells found thrice)
-        key = (r, c)
-        if key in self._cell_memo:
-            return self._cell_memo[key]
-        found = self._cell_memo[key] = self._look_up_cell(r, c)
-        return found
-
-    def _look_up_cell(self, r: int, c: int) -> CellSpan | None:
         row = self.row(r)
         if row is None:
             return None
