@@ -187,6 +187,8 @@ def insertion_blocker(
             continue
         if name.endswith(("sharedStrings.xml", "styles.xml")) or "/theme/" in name:
             continue  # text and formatting: they name no cell
+        if name.startswith("docProps/"):
+            continue  # the document's properties: Excel lists names there ("Register!Print_Area")
         if "pivotCache" in name:
             return "the workbook has a pivot table, whose source may be these rows"
         if _mentions(pkg.text(name), entry.name):

@@ -292,3 +292,40 @@ def test_many_rows_that_cannot_move_are_named_three_and_counted_after(tmp_path: 
         "(Register!B16 to Register!B18), as rows cannot be inserted there safely"
     ]
     assert [sections_of(master)[f"{n}."][0] for n in range(7, 13)] == list(range(13, 19))
+
+
+def _as_excel_lists_names(path: Path) -> None:
+    """docProps/app.xml as Excel writes it: the titles of the parts, names among them."""
+    import zipfile
+
+    app = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
+        'properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'docPropsVTypes"><Application>Microsoft Excel</Application><TitlesOfParts>'
+        '<vt:vector size="3" baseType="lpstr"><vt:lpstr>Register</vt:lpstr>'
+        "<vt:lpstr>Register!Print_Area</vt:lpstr><vt:lpstr>Records</vt:lpstr></vt:vector>"
+        "</TitlesOfParts></Properties>"
+    )
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    parts["docProps/app.xml"] = app.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+
+def test_a_print_area_excel_lists_among_its_titles_does_not_keep_a_row_out(
+    tmp_path: Path,
+) -> None:
+    # Excel lists each sheet's print area and titles by name in docProps/app.xml: a name,
+    # not a reference to the cells, so the new row still goes into its section
+    master = make_master(tmp_path)
+    _as_excel_lists_names(master)
+    source = Path(shutil.copy(master, tmp_path / "before.xlsx"))
+    ret = make_return(tmp_path, ["Partnership Working", rec("Chorley", "1."), rec("Chorley", "7.")])
+    result = merge_files(master, [ret], today=TODAY)
+    assert result.notes == []
+    assert sections_of(master)["7."] == (7, "Partnership Working")
+    assert load_workbook(master)["Register"].print_area == "'Register'!$A$1:$I$13"
+    assert new_findings(source, master) == []
