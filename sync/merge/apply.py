@@ -181,17 +181,47 @@ def place_rows(
     the end of the table. A row that belongs inside the table is inserted there when every
     thing that names the cells below can be moved with them (insertion_blocker); when not,
     it goes at the end of the table and a note says where it belongs, and why."""
-    from sync.write.insert import insertion_blocker, last_value_row, moved
     from sync.write.patch import AppendRows, InsertRows
 
     if not plan.added:
         return Placement()
     built, at = new_rows(plan.added, register)
+    first = {row: n for n, row in reversed(list(enumerate(at)))}  # sheet row -> its first record
+    where, spots = _targets(plan, register, pkg, first)
+    blocked = _blockers(where, pkg, skip)
+    ends = [row for row, (how, s, _, _) in where.items() if how == "end" or blocked.get(s)]
+    at_end = set(ends)
+
+    placed = at_the_end(plan, register, ends) if ends else Placement()
+    groups: dict[Target, list[int]] = {}
+    for row, target in where.items():
+        if row not in at_end:
+            groups.setdefault(target, []).append(row)
+    for (how, sheet, before, style_row), rows in groups.items():
+        make = InsertRows if how == "insert" else AppendRows
+        placed.blocks.append(make(sheet, before, style_row, [_written(built[r]) for r in rows]))
+        if how == "insert":
+            placed.moves.setdefault(sheet.casefold(), []).append((before, len(rows)))
+    written = _cells_written(placed, register, ends, groups)
+    placed.cells = [written[row] for row in at]
+    placed.notes += _not_where_they_belong(plan, spots, blocked, ends, first, placed)
+    return placed
+
+
+# where one new sheet row goes: ("end", sheet, 0, 0), the end of the table as always, or
+# ("append"|"insert", sheet, the row it goes in at, the row whose formatting it takes)
+Target = tuple[str, str, int, int]
+
+
+def _targets(
+    plan: MergePlan, register: Register, pkg: Any, first: dict[int, int]
+) -> tuple[dict[int, Target], dict[int, Spot]]:
+    """Each new sheet row's Target, and the Spot it belongs at where it has one."""
+    from sync.write.insert import last_value_row
+
     keyed = bool(register.kind.partner_field) and register.kind.partner_field in register.columns
     placer = Placer(register, keyed)
-    first = {row: n for n, row in reversed(list(enumerate(at)))}  # sheet row -> its first record
-    # each new sheet row: ("end", ...) as before, ("append"|"insert", sheet, row, style_row)
-    where: dict[int, tuple[str, str, int, int]] = {}
+    where: dict[int, Target] = {}
     spots: dict[int, Spot] = {}
     filled: dict[str, int] = {}  # per sheet, its last row holding a value
 
@@ -208,33 +238,35 @@ def place_rows(
         if spot is not None:
             spots[row] = spot
         if spot is None or (spot.sheet == register.sheet and spot.after >= register.last_row):
-            where[row] = ("end", register.sheet, 0, 0)  # the end of the table, as always
+            where[row] = ("end", register.sheet, 0, 0)
             continue
         below = spot.after + 1
         if spot.sheet != register.sheet and spot.after >= filled_to(spot.sheet):
             where[row] = ("append", spot.sheet, below, spot.style_row)
         else:
             where[row] = ("insert", spot.sheet, below, spot.style_row)
+    return where, spots
+
+
+def _blockers(where: dict[int, Target], pkg: Any, skip: Sequence[str]) -> dict[str, str | None]:
+    """Per sheet rows are to be inserted in, why they cannot be (None: they can)."""
+    from sync.write.insert import insertion_blocker
+
     blocked: dict[str, str | None] = {}
     for sheet in {s for how, s, _, _ in where.values() if how == "insert"}:
         tops = sorted({r for how, s, r, _ in where.values() if how == "insert" and s == sheet})
         blocked[sheet] = insertion_blocker(pkg, sheet, tops, skip)
-    ends = [row for row, (how, s, _, _) in where.items() if how == "end" or blocked.get(s)]
-    at_end = set(ends)
+    return blocked
 
-    placed = at_the_end(plan, register, ends) if ends else Placement()
-    groups: dict[tuple[str, str, int, int], list[int]] = {}
-    for row, target in where.items():
-        if row not in at_end:
-            groups.setdefault(target, []).append(row)
-    for (how, sheet, before, style_row), rows in groups.items():
-        make = InsertRows if how == "insert" else AppendRows
-        placed.blocks.append(make(sheet, before, style_row, [_written(built[r]) for r in rows]))
-        if how == "insert":
-            placed.moves.setdefault(sheet.casefold(), []).append((before, len(rows)))
+
+def _cells_written(
+    placed: Placement, register: Register, ends: list[int], groups: dict[Target, list[int]]
+) -> dict[int, CellRef]:
+    """Each new sheet row's record cell once written: its place in its block, the block
+    moved by the rows inserted above it."""
+    from sync.write.insert import moved
+
     col = register.columns[register.kind.record_field]
-    # each new sheet row's cell once written: its place in its block, the block moved by
-    # the rows inserted above it
     written: dict[int, CellRef] = {
         row: placed.moved(CellRef(register.sheet, register.last_row + 1 + k, col))
         for k, row in enumerate(ends)
@@ -247,9 +279,7 @@ def place_rows(
             else placed.moved(CellRef(sheet, before, col)).row
         )
         written.update({row: CellRef(sheet, start + k, col) for k, row in enumerate(rows)})
-    placed.cells = [written[row] for row in at]
-    placed.notes += _not_where_they_belong(plan, spots, blocked, ends, first, placed)
-    return placed
+    return written
 
 
 # a merge bringing many new rows into a register they cannot be inserted in says so for the
