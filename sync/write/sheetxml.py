@@ -224,33 +224,45 @@ class SheetDoc(SheetScan):
         for r in targets:
             i = bisect.bisect_left(self._row_nums, r)
             if i < len(rows) and rows[i].r == r:
-                row = rows[i]
-                in_place = self._cells_in_place(row)
-                if in_place is not None:
-                    # every written cell exists: replace just those, the row stays as it was
-                    edits.extend(in_place)
-                    if not row.has_r and r in after_new and r not in self._row_raw:
-                        raw = set_attr(row.raw, "r", str(r), first=True)
-                        close = "/" if row.open_end == row.end else ""
-                        edits.append((row.start, row.open_end, f"<{self.qn('row')}{raw}{close}>"))
-                    continue
-                explicit = row.has_r or r in after_new or r in self._row_raw
-                edits.append((row.start, row.end, self._rebuild_row(row, explicit)))
-                continue
-            if i < len(rows):
-                following = rows[i]
-                at = following.start
-                if not following.has_r and following.r not in touched:
-                    # the next row's number was implicit (previous + 1): make it explicit
-                    raw = set_attr(following.raw, "r", str(following.r), first=True)
-                    close = "/" if following.open_end == following.end else ""
-                    edits.append(
-                        (following.start, following.open_end, f"<{self.qn('row')}{raw}{close}>")
-                    )
+                edits += self._edit_row(rows[i], r in after_new)
             else:
-                at = rows[-1].end if rows else sd.inner_end
-            edits.append((at, at, self._new_row(r)))
+                edits += self._add_row(r, rows[i] if i < len(rows) else None, touched)
         return edits
+
+    def _edit_row(self, row: RowSpan, after_new: bool) -> list[tuple[int, int, str]]:
+        """The edits writing an existing row: its written cells replaced in place where they
+        all exist, else the row rebuilt. `after_new`: a row is inserted just above it."""
+        in_place = self._cells_in_place(row)
+        if in_place is None:
+            explicit = row.has_r or after_new or row.r in self._row_raw
+            return [(row.start, row.end, self._rebuild_row(row, explicit))]
+        # every written cell exists: replace just those, the row stays as it was
+        if not row.has_r and after_new and row.r not in self._row_raw:
+            # it can no longer count its number from the row before it
+            in_place.append(self._numbered_start(row))
+        return in_place
+
+    def _add_row(
+        self, r: int, following: RowSpan | None, touched: set[int]
+    ) -> list[tuple[int, int, str]]:
+        """The edits adding row `r` before the row `following` it (None: after the last)."""
+        edits = []
+        if following is None:
+            rows = self.rows()
+            at = rows[-1].end if rows else self.sheet_data.inner_end
+        else:
+            at = following.start
+            if not following.has_r and following.r not in touched:
+                # the next row's number was implicit (previous + 1): make it explicit
+                edits.append(self._numbered_start(following))
+        edits.append((at, at, self._new_row(r)))
+        return edits
+
+    def _numbered_start(self, row: RowSpan) -> tuple[int, int, str]:
+        """The edit giving a row's start tag its number."""
+        raw = set_attr(row.raw, "r", str(row.r), first=True)
+        close = "/" if row.open_end == row.end else ""
+        return (row.start, row.open_end, f"<{self.qn('row')}{raw}{close}>")
 
     def _render_existing(self, rows: list[RowSpan]) -> list[tuple[int, int, str]]:
         edits: list[tuple[int, int, str]] = []
