@@ -206,7 +206,8 @@ class SheetDoc(SheetScan):
                 for r, span in zip(targets, existing, strict=True)
                 if span is None
             ]
-            return self._render_existing([s for s in existing if s is not None]) + appended
+            edited = [e for row in existing if row is not None for e in self._edit_row(row, False)]
+            return edited + appended
         rows = self.rows()
         sd = self.sheet_data
         if sd.empty:
@@ -263,17 +264,6 @@ class SheetDoc(SheetScan):
         raw = set_attr(row.raw, "r", str(row.r), first=True)
         close = "/" if row.open_end == row.end else ""
         return (row.start, row.open_end, f"<{self.qn('row')}{raw}{close}>")
-
-    def _render_existing(self, rows: list[RowSpan]) -> list[tuple[int, int, str]]:
-        edits: list[tuple[int, int, str]] = []
-        for row in rows:
-            in_place = self._cells_in_place(row)
-            if in_place is not None:
-                edits.extend(in_place)
-            else:
-                explicit = row.has_r or row.r in self._row_raw
-                edits.append((row.start, row.end, self._rebuild_row(row, explicit)))
-        return edits
 
     def _cells_in_place(self, row: RowSpan) -> list[tuple[int, int, str]] | None:
         """Edits replacing each written cell of an existing row, and its start tag when it
