@@ -119,17 +119,18 @@ def read_returns(
     # workers' time in the merge of 300 returns. A return read as another kind than the
     # master's is read again as the master's (_finish_or_error), so a guess never changes
     # what is merged.
-    guess: list[Kind | None] = [kind]
+    guess = kind
 
     def read(path: Path) -> Register:
+        nonlocal guess
         book = open_book(path)
         try:
-            register = read_register(path, schema=guess[0], book=book)
+            register = read_register(path, schema=guess, book=book)
         except NoTableFound:
-            if kind is not None or guess[0] is None:
+            if kind is not None or guess is None:
                 raise
             register = read_register(path, schema=None, book=book)
-        guess[0] = register.kind
+        guess = register.kind
         books[id(register)] = book
         return register
 
