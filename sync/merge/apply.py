@@ -26,6 +26,7 @@ from sync.state import (
 )
 
 LOG_HEADER = ["When", "Partner", "Ref", "Field", "Old value", "New value", "Source", "Master cell"]
+MASTER_CELL = LOG_HEADER.index("Master cell")
 HISTORY_HEADER = ["Date", "Partner", "Ref", "Progress note", "Source", "Merged"]
 
 
@@ -67,6 +68,9 @@ def edits_for(
     del merged_state
 
     log = _clean_rows(existing_log, LOG_HEADER)
+    if placed.moves:  # a cell an earlier merge logged, where it is once rows go in above it
+        for row in log:
+            row[MASTER_CELL] = _followed(row[MASTER_CELL], placed)
     for change in plan.changes:
         log.append(
             [
@@ -336,6 +340,15 @@ def row_edits(plan: MergePlan, register: Register, placed: Placement | None = No
         elif isinstance(block, AppendRows):
             edits.append.append(block)
     return edits
+
+
+def _followed(logged: Any, placed: Placement) -> Any:
+    """The master cell a log row names, moved as `placed` moves rows; text that names no
+    cell stays as it is."""
+    try:
+        return str(placed.moved(CellRef.parse(str(logged))))
+    except ValueError:
+        return logged
 
 
 def _follow_moves(plan: MergePlan, placed: Placement) -> None:

@@ -329,3 +329,30 @@ def test_a_print_area_excel_lists_among_its_titles_does_not_keep_a_row_out(
     assert sections_of(master)["7."] == (7, "Partnership Working")
     assert load_workbook(master)["Register"].print_area == "'Register'!$A$1:$I$13"
     assert new_findings(source, master) == []
+
+
+def test_cells_logged_by_an_earlier_merge_are_named_where_they_are_after_rows_go_in(
+    tmp_path: Path,
+) -> None:
+    master = make_master(tmp_path)
+    first = [
+        "Partnership Working",
+        rec("Chorley", "1."),
+        "Customer Access",
+        rec("Chorley", "3."),
+        "External Publicity",
+        rec("Chorley", "6.", "Complete", "6 March 2007\nDone."),
+    ]
+    merge_files(master, [make_return(tmp_path, first)], today=TODAY)
+    second = [*first[:2], rec("Chorley", "7.", "Not started", "6 March 2007\nNew."), *first[2:]]
+    merge_files(master, [make_return(tmp_path, second)], today=TODAY)
+
+    wb = load_workbook(master)
+    logged = [r for r in wb[LOG_SHEET].iter_rows(min_row=2, values_only=True) if r[2] == "6."]
+    assert [(r[3], r[5], r[7]) for r in logged] == [
+        ("status", "Complete", "Register!F13"),  # was F12: the new row 7 went in above it
+        ("progress", "6 March 2007\nDone.", "Register!H13"),
+    ]
+    ws = wb["Register"]
+    for *_, field, _, new, _, cell in logged:
+        assert ws[cell.split("!")[1]].value == new, field
