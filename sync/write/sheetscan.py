@@ -13,6 +13,28 @@ from sync.write.xmltext import TOKEN, Node, attrs_of, parse, q
 
 _ROW_NUM = re.compile(r"(?:^|\s)r\s*=\s*[\"'](\d+)[\"']")
 _CELL_REF = re.compile(r"(?:^|\s)r\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d+)[\"']")
+_SPACE = " \t\r\n"
+
+
+def _end_tag(text: str, close: str, at: int, end: int) -> tuple[int, int]:
+    """The end tag `close` (its `</` and name, as "</row") found at `at`, or the first after
+    it before `end`: (where it starts, just past its '>'); (-1, -1) when there is none.
+
+    XML lets an end tag carry whitespace before its '>' (`</row >`, `</c\n>`), and Excel reads
+    it as any other; a longer name that begins alike (`</color>` in a rich-text run, for
+    `</c`) is another element's end and is stepped over.
+    """
+    n = len(close)
+    while at >= 0:
+        i = at + n
+        while i < end and text[i] in _SPACE:
+            i += 1
+        if i < end and text[i] == ">":
+            return at, i + 1
+        if i > at + n:
+            return -1, -1  # `</row x>`: not well-formed, left to the careful scan
+        at = text.find(close, i, end)
+    return -1, -1
 
 
 # Row and cell spans are NamedTuples rather than frozen dataclasses: a sheet of 100,000 rows
@@ -126,7 +148,8 @@ class SheetScan:
         at the first '>'.
         """
         text, sd = self.text, self.sheet_data
-        open_tag, close_tag = "<" + self.qn("row"), "</" + self.qn("row") + ">"
+        # the end tag without its '>': `</row >` is one too (see _end_tag)
+        open_tag, close_tag = "<" + self.qn("row"), "</" + self.qn("row")
         n_open, n_close = len(open_tag), len(close_tag)
         find = text.find
         rows: list[RowSpan] = []
@@ -157,8 +180,12 @@ class SheetScan:
             k = find(close_tag, j, end)
             if k < 0:
                 return None
-            append(RowSpan(r, i, j + 1, k, k + n_close, raw, has_r))
-            pos = k + n_close
+            pos = k + n_close + 1
+            if text[pos - 1] != ">":  # rare: `</row >`, or a longer name
+                k, pos = _end_tag(text, close_tag, k, end)
+                if k < 0:
+                    return None
+            append(RowSpan(r, i, j + 1, k, pos, raw, has_r))
 
     def _scan_rows(self) -> list[RowSpan]:
         """The rows by a full tokenizer that steps over CDATA sections and comments."""
@@ -283,11 +310,11 @@ class SheetScan:
         if raw.endswith("/"):
             span = RowSpan(r, i, j + 1, j + 1, j + 1, raw[:-1], True)
         else:
-            close = f"</{rq}>"
-            k = text.find(close, j, sd.inner_end)
+            close = f"</{rq}"
+            k, stop = _end_tag(text, close, text.find(close, j, sd.inner_end), sd.inner_end)
             if k < 0:
                 return None
-            span = RowSpan(r, i, j + 1, k, k + len(close), raw, True)
+            span = RowSpan(r, i, j + 1, k, stop, raw, True)
         self._found[r] = span
         bisect.insort(self._found_nums, r)
         return span
@@ -340,8 +367,8 @@ class SheetScan:
         """A row's cells by plain search (a cell's attributes never hold '>' either)."""
         text = self.text
         cq = self.qn("c")
-        open_tag, close = "<" + cq, "</" + cq + ">"
-        n_open = len(open_tag)
+        open_tag, close = "<" + cq, "</" + cq  # `</c >` and `</c\n>` end a cell too
+        n_open, n_close = len(open_tag), len(close)
         find = text.find
         out: list[CellSpan] = []
         col = 0
@@ -372,8 +399,12 @@ class SheetScan:
             k = find(close, j, end)
             if k < 0:
                 return None
-            out.append(CellSpan(c, i, k + len(close), j + 1, k, raw, has_r))
-            pos = k + len(close)
+            pos = k + n_close + 1
+            if text[pos - 1] != ">":  # `</c >`, or `</color>` in a rich-text run
+                k, pos = _end_tag(text, close, k, end)
+                if k < 0:
+                    return None
+            out.append(CellSpan(c, i, pos, j + 1, k, raw, has_r))
 
     def _scan_cells(self, row: RowSpan) -> list[CellSpan]:
         cq = self.qn("c")
@@ -438,9 +469,9 @@ class SheetScan:
         raw = self.text[i + len(cq) + 1 : j]
         if raw.endswith("/"):
             return CellSpan(c, i, j + 1, j + 1, j + 1, raw[:-1], True)
-        close = "</" + cq + ">"
-        k = self.text.find(close, j, row.inner_end)
-        return None if k < 0 else CellSpan(c, i, k + len(close), j + 1, k, raw, True)
+        close = "</" + cq
+        k, stop = _end_tag(self.text, close, self.text.find(close, j, row.inner_end), row.inner_end)
+        return None if k < 0 else CellSpan(c, i, stop, j + 1, k, raw, True)
 
     def inner(self, cell: CellSpan) -> str:
         return self.text[cell.inner_start : cell.inner_end]
