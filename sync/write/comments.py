@@ -209,7 +209,9 @@ def _add_shapes(vml: str, cells: list[tuple[int, int]]) -> str:
     prefixes the root declares, the shape ids in use and the block they are numbered in.
     """
     root = re.search(r"<xml\b([^>]*)>", vml)
-    close = vml.rfind("</xml>")
+    # the root's end tag, which may carry whitespace before its '>' (`</xml >`) as any may
+    ends = [m.start() for m in re.finditer(r"</xml\s*>", vml)]
+    close = ends[-1] if ends else -1
     if root is None or close < 0:
         raise CommentError("its VML drawing has no <xml> root")
     declared = {

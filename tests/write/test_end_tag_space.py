@@ -13,10 +13,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from builders import replace_text
 from clirun import WORKBOOKS, run
 from ooxmlcheck import new_findings
+from xlfixtures import load, register_workbook
 
 import sync
+from sync.cells import CellRef
+from sync.write.patch import Edits, patch_workbook
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # as other writers end their elements: a space, a line break, a mix; some ends kept plain,
@@ -131,3 +135,14 @@ def test_a_cell_after_one_ended_with_a_space_is_written_where_it_is(tmp_path: Pa
         k: v for k, v in before.items() if k not in ("C6", "G6")
     }
     assert new_findings(master, out) == []
+
+
+def test_a_note_joins_a_drawing_whose_root_ends_with_a_space(tmp_path: Path) -> None:
+    source = register_workbook(tmp_path / "master.xlsx")  # a note on Register, in VML
+    replace_text(source, "</xml>", "</xml >")
+    out = tmp_path / "out.xlsx"
+    patch_workbook(source, out, Edits(comments={CellRef("Register", 3, 4): "checked"}))
+    ws = load(out)["Register"]
+    assert ws["D3"].comment.text == "checked"
+    assert ws["B2"].comment.text.startswith("Agreed at Overview")  # the note it had
+    assert new_findings(source, out) == []
