@@ -16,7 +16,7 @@ import pytest
 from builders import replace_text
 from clirun import WORKBOOKS, run
 from ooxmlcheck import new_findings
-from xlfixtures import load, register_workbook
+from xlfixtures import dump, load, register_workbook
 
 import sync
 from sync.cells import CellRef
@@ -84,6 +84,20 @@ def test_validate_reads_the_same_findings(tmp_path: Path, name: str, prefix: boo
     assert found["files"][0]["records"] > 0
 
 
+@pytest.mark.parametrize("prefix", [False, True], ids=["plain-names", "prefixed"])
+def test_a_marked_up_copy_marks_the_same_cells(tmp_path: Path, prefix: bool) -> None:
+    plain, spaced = spaced_pair(tmp_path, "returns/Hyndburn.xlsx", prefix=prefix)
+    marked = {}
+    for source in (plain, spaced):
+        folder = source.parent / "marked"
+        result = run("validate", source, "--today", TODAY, "--annotate", folder)
+        assert result.exit_code == 1, result.output  # the return has errors
+        marked[source] = folder / source.name
+    assert dump(marked[spaced]) == dump(marked[plain])
+    assert dump(marked[spaced]) != dump(spaced)
+    assert new_findings(spaced, marked[spaced]) == []
+
+
 def values(path: Path, sheet: str) -> dict[str, Any]:
     ws = openpyxl.load_workbook(path)[sheet]
     return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
@@ -108,6 +122,8 @@ def test_merge_writes_the_same_cells_into_a_spaced_master(tmp_path: Path, prefix
     written = values(merged[spaced], "Register")
     assert written == values(merged[plain], "Register")
     assert written != values(spaced, "Register")
+    # and each cell styled alike: new rows take the formatting of the row above
+    assert dump(merged[spaced])["Register"] == dump(merged[plain])["Register"]
     assert new_findings(spaced, merged[spaced]) == []
 
 
